@@ -1,0 +1,80 @@
+"""RSS and Atom feed files, parsed with feedparser."""
+import xml.sax
+
+import feedparser
+import lxml.html
+
+from . import InputError, RawRecord, read_whole
+
+# Categories with these schemes (Atom ``scheme``, RSS ``domain``) become fields.
+FIELD_SCHEMES = {"restates", "sample", "country", "kind", "language", "outlet", "speaker"}
+
+
+def read_feed(fp, source, encoding="utf-8"):
+    data = read_whole(fp, source)
+    parsed = feedparser.parse(data)
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if problem is not None and not isinstance(problem, feedparser.CharacterEncodingOverride):
+        line = ""
+        if isinstance(problem, xml.sax.SAXParseException):
+            line = f"line {problem.getLineNumber()}"
+        message = getattr(problem, "getMessage", lambda: str(problem))()
+        raise InputError(source, line, f"not a well-formed RSS/Atom feed: {message}")
+    if not parsed.get("version") and not parsed.entries:
+        raise InputError(source, "", "not an RSS or Atom feed")
+    feed = parsed.feed
+    feed_language = (feed.get("language") or "").strip() or None
+    feed_title = (feed.get("title") or "").strip() or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        fields = {
+            "id": entry.get("id") or None,
+            "url": entry.get("link") or None,
+            "title": entry.get("title") or None,
+            "text": _entry_text(entry),
+            "published": entry.get("published") or entry.get("updated") or None,
+            "author": entry.get("author") or None,
+        }
+        if feed_language:
+            fields["language"] = feed_language
+        source_info = entry.get("source") or {}
+        if source_info.get("title"):
+            fields["outlet"] = source_info["title"]
+        other_tags = []
+        for tag in entry.get("tags") or []:
+            scheme = (tag.get("scheme") or "").strip().lower()
+            term = (tag.get("term") or "").strip()
+            if scheme in FIELD_SCHEMES:
+                fields[scheme] = term
+            elif term:
+                other_tags.append(term)
+        if other_tags:
+            fields["tags"] = other_tags
+        yield RawRecord(
+            {k: v for k, v in fields.items() if v is not None}, source, f"entry {number}", "feed",
+            fallbacks={"outlet": feed_title} if feed_title else {},
+        )
+
+
+def _entry_text(entry):
+    candidates = [c for c in entry.get("content") or [] if c.get("value")]
+    if candidates:
+        content = candidates[0]
+    elif entry.get("summary"):
+        content = {"value": entry["summary"], "type": (entry.get("summary_detail") or {}).get("type", "text/html")}
+    else:
+        return None
+    value = content["value"]
+    if "html" in (content.get("type") or "") and "<" in value:
+        value = html_fragment_text(value)
+    return value.strip() or None
+
+
+def html_fragment_text(value):
+    """Plain text of an HTML fragment, paragraphs kept apart."""
+    try:
+        root = lxml.html.fromstring(value)
+    except (lxml.etree.ParserError, ValueError):
+        return value
+    for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3"):
+        block.tail = ("\n\n" if block.tag != "br" else "\n") + (block.tail or "")
+    return root.text_content()

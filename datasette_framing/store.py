@@ -1,0 +1,124 @@
+"""The database: schema, and the writes the loader makes (sqlite-utils).
+
+Every table the package writes is created here, so the README's schema section and
+``metadata.yml`` have one place to agree with.
+"""
+import datetime as dt
+import json
+
+import sqlite_utils
+
+DOCUMENT_COLUMNS = {
+    "id": str,
+    "url": str,
+    "title": str,
+    "text": str,
+    "outlet": str,
+    "country": str,
+    "kind": str,
+    "language": str,
+    "published": str,
+    "author": str,
+    "speaker": str,
+    "sample": int,
+    "restates": str,
+    "text_hash": str,
+    "duplicate_of": str,
+    "near_duplicate_of": str,
+    "near_duplicate_similarity": float,
+    "extra": str,
+    "source_file": str,
+    "source_position": str,
+    "source_format": str,
+    "load_run": int,
+}
+
+# Fields compared to decide whether a re-loaded record changed anything.
+CONTENT_FIELDS = (
+    "url", "title", "text", "outlet", "country", "kind", "language", "published",
+    "author", "speaker", "sample", "restates", "extra",
+)
+
+
+def open_db(path):
+    db = sqlite_utils.Database(path)
+    return db
+
+
+def now():
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def ensure_schema(db):
+    """Create the loader's tables and indexes if they are missing (inside the caller's transaction)."""
+    if not db["documents"].exists():
+        db["documents"].create(DOCUMENT_COLUMNS, pk="id", not_null={"text"})
+        for columns in (["country", "kind"], ["published"], ["outlet"], ["text_hash"], ["language"]):
+            db["documents"].create_index(columns)
+        db["documents"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    if not db["document_fingerprints"].exists():
+        db["document_fingerprints"].create({"document_id": str, "minhash": bytes}, pk="document_id")
+    if not db["load_runs"].exists():
+        db["load_runs"].create(
+            {
+                "id": int, "started": str, "finished": str, "paths": str, "options": str,
+                "inserted": int, "updated": int, "unchanged": int, "skipped": int,
+                "duplicates": int, "near_duplicates": int,
+            },
+            pk="id",
+        )
+    if not db["outlets"].exists():
+        db["outlets"].create(
+            {"name": str, "country": str, "kind": str, "domain": str, "documents": int},
+            pk="name",
+        )
+
+
+def refresh_outlets(db):
+    """Rebuild ``outlets`` from ``documents``: one row per outlet name, with its
+    most common country, kind and URL domain."""
+    rows = db.execute(
+        """
+        select outlet, country, kind, url from documents where outlet is not null
+        """
+    ).fetchall()
+    from urllib.parse import urlparse
+    from collections import Counter, defaultdict
+
+    stats = defaultdict(lambda: {"country": Counter(), "kind": Counter(), "domain": Counter(), "n": 0})
+    for outlet, country, kind, url in rows:
+        entry = stats[outlet]
+        entry["n"] += 1
+        if country:
+            entry["country"][country] += 1
+        if kind:
+            entry["kind"][kind] += 1
+        if url:
+            host = urlparse(url).hostname
+            if host:
+                entry["domain"][host.removeprefix("www.")] += 1
+
+    def top(counter):
+        return counter.most_common(1)[0][0] if counter else None
+
+    db.execute("delete from outlets")
+    db["outlets"].insert_all(
+        (
+            {"name": name, "country": top(e["country"]), "kind": top(e["kind"]),
+             "domain": top(e["domain"]), "documents": e["n"]}
+            for name, e in sorted(stats.items())
+        ),
+        batch_size=500,
+    )
+
+
+def start_run(db, paths, options):
+    return db["load_runs"].insert(
+        {"started": now(), "paths": json.dumps(paths, ensure_ascii=False),
+         "options": json.dumps(options, ensure_ascii=False, sort_keys=True)}
+    ).last_pk
+
+
+def finish_run(db, run_id, counts):
+    db["load_runs"].update(run_id, dict(counts, finished=now()))
+

@@ -1,0 +1,41 @@
+import os
+import pathlib
+import shutil
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from datasette_framing.cli import cli
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+REPO = pathlib.Path(__file__).parent.parent
+
+
+@pytest.fixture
+def fixtures():
+    return FIXTURES
+
+
+@pytest.fixture
+def run_cli():
+    """Invoke the real click CLI; returns the Result."""
+    runner = CliRunner()
+
+    def run(*args, input=None):
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return run
+
+
+def table_snapshot(path):
+    """Every row of every table, to compare a database before and after a failed load."""
+    if not os.path.exists(path):
+        return None
+    db = sqlite_utils.Database(path)
+    return {name: list(db[name].rows) for name in sorted(db.table_names())}
+
+
+@pytest.fixture
+def snapshot():
+    return table_snapshot
