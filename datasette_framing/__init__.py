@@ -21,3 +21,10 @@ def menu_links(datasette, actor, request):
     from . import views
 
     return views.menu_links(datasette, actor)
+
+
+@hookimpl
+def prepare_connection(conn):
+    from .sqlfunctions import register
+
+    register(conn)

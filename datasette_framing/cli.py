@@ -77,3 +77,114 @@ def events(db_path, path):
     except InputError as e:
         raise click.ClickException(f"{e}\nNo events were written.")
     click.echo(f"{count} events loaded.")
+
+
+@cli.command()
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False), help="A YAML codebook of your own (default: the shipped U.S.–Mexico codebook).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--all", "all_documents", is_flag=True, help="Re-analyse every document, not only new or changed ones.")
+@click.option("--quiet", "-q", is_flag=True)
+def analyze(db_path, codebook, workers, all_documents, quiet):
+    """Split DB's documents into sentences and code frames, tone, quotes, actors and stance."""
+    from .analyze import analyze as run, AnalyzeError, pending_documents
+    from .analysis.codebook import CodebookError
+
+    db = store.open_db(db_path)
+    try:
+        if not quiet and sys.stderr.isatty():
+            from .analysis.codebook import load_codebook
+            total = len(pending_documents(db, load_codebook(codebook), all_documents)) if db["documents"].exists() else 0
+            with click.progressbar(length=total, label="Analysing", file=sys.stderr) as bar:
+                report = run(db, codebook, workers, all_documents, progress=bar.update)
+        else:
+            report = run(db, codebook, workers, all_documents)
+    except (AnalyzeError, CodebookError) as e:
+        raise click.ClickException(str(e))
+    if not quiet:
+        click.echo(f"Analysis run {report.run_id}: {report.documents} documents analysed "
+                   f"({report.sentences} sentences); {report.removed} removed documents cleared.")
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False), help="Codebook to evaluate (default: the shipped one).")
+@click.option("--min-micro-f1", type=float, help="Exit non-zero if overall micro-F1 is below this.")
+@click.option("--min-language-f1", type=float, help="Exit non-zero if any language's micro-F1 is below this.")
+@click.option("--min-frame-f1", multiple=True, metavar="FRAME=F1", help="Exit non-zero if FRAME's F1 is below F1 (repeatable).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write the sentences the engine got wrong to this JSON Lines file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors_path, as_json):
+    """Score frame detection against a hand-coded GOLD set (JSON Lines: text, language, frames)."""
+    import json as jsonlib
+    from .analysis.codebook import load_codebook, CodebookError
+    from .evaluate import read_gold, evaluate as run, report_lines, GoldError
+
+    try:
+        cb = load_codebook(codebook)
+        items = read_gold(gold, cb.slugs)
+    except (CodebookError, GoldError) as e:
+        raise click.ClickException(str(e))
+    overall, by_language, errors = run(items, cb)
+    if as_json:
+        click.echo(jsonlib.dumps({
+            "micro_f1": overall.micro_f1(), "macro_f1": overall.macro_f1(), "frames": overall.per_frame(),
+            "languages": {k: {"sentences": v.sentences, "micro_f1": v.micro_f1(), "macro_f1": v.macro_f1(),
+                              "frames": v.per_frame()} for k, v in by_language.items()},
+            "sentences": overall.sentences,
+        }, indent=2))
+    else:
+        for line in report_lines(overall, by_language):
+            click.echo(line)
+    if errors_path:
+        with open(errors_path, "w", encoding="utf-8") as fp:
+            for e in errors:
+                fp.write(jsonlib.dumps(e, ensure_ascii=False) + "\n")
+    failures = []
+    if min_micro_f1 is not None and overall.micro_f1() < min_micro_f1:
+        failures.append(f"micro-F1 {overall.micro_f1():.3f} < {min_micro_f1}")
+    if min_language_f1 is not None:
+        for lang, scores in sorted(by_language.items()):
+            if scores.micro_f1() < min_language_f1:
+                failures.append(f"{lang} micro-F1 {scores.micro_f1():.3f} < {min_language_f1}")
+    per_frame = overall.per_frame()
+    for spec in min_frame_f1:
+        frame, _, value = spec.partition("=")
+        if frame not in per_frame or not value:
+            raise click.BadParameter(f"expected FRAME=F1 with a codebook frame, got {spec!r}", param_hint="--min-frame-f1")
+        if per_frame[frame]["f1"] < float(value):
+            failures.append(f"{frame} F1 {per_frame[frame]['f1']:.3f} < {value}")
+    if failures:
+        raise click.ClickException("below threshold: " + "; ".join(failures))
+
+
+@cli.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("--language", help="Language of every input (default: the record's, else detected).")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False), help="A YAML codebook of your own.")
+def tag(source, language, codebook):
+    """Tag text with frames: JSON Lines ({"text": ..., "language": ...}) or plain lines in, one JSON object per input out."""
+    import json as jsonlib
+    from .analysis.codebook import CodebookError
+    from .analysis.pipeline import Engine
+    from .ingest.records import detect_language
+
+    try:
+        engine = Engine.from_path(codebook)
+    except CodebookError as e:
+        raise click.ClickException(str(e))
+    stream = click.open_file(source, "r", encoding="utf-8")
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        text, lang = line.rstrip("\n"), language
+        if line.lstrip().startswith("{"):
+            try:
+                obj = jsonlib.loads(line)
+            except jsonlib.JSONDecodeError as e:
+                raise click.ClickException(f"{source}, line {number}: invalid JSON: {e.msg}")
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise click.ClickException(f"{source}, line {number}: expected an object with a 'text' string")
+            text, lang = obj["text"], language or obj.get("language")
+        lang = lang or detect_language(text) or "en"
+        click.echo(jsonlib.dumps(engine.tag(text, lang), ensure_ascii=False))

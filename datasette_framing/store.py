@@ -122,3 +122,77 @@ def start_run(db, paths, options):
 def finish_run(db, run_id, counts):
     db["load_runs"].update(run_id, dict(counts, finished=now()))
 
+
+
+ANALYSIS_TABLES = (
+    "sentences", "frame_hits", "document_frames", "document_analysis", "quotes",
+    "sentence_actors",
+)
+
+
+def ensure_analysis_schema(db):
+    """Create the engine's tables if missing (inside the caller's transaction)."""
+    if not db["analysis_runs"].exists():
+        db["analysis_runs"].create(
+            {"id": int, "started": str, "finished": str, "codebook_name": str, "codebook_version": str,
+             "codebook_sha256": str, "codebook_path": str, "engine_version": str, "documents": int,
+             "sentences": int, "removed": int, "workers": int, "all_documents": int},
+            pk="id",
+        )
+    if not db["sentences"].exists():
+        db["sentences"].create(
+            {"id": int, "document_id": str, "position": int, "start": int, "end": int, "text": str,
+             "language": str, "polarity": float, "subjectivity": float, "frames": str, "frame_count": int,
+             "quote_type": str, "speaker": str, "speaker_actor": str, "speaker_country": str,
+             "analysis_run": int},
+            pk="id",
+        )
+        db["sentences"].create_index(["document_id", "position"], unique=True)
+        db["sentences"].create_index(["speaker_country"])
+        db["sentences"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    if not db["frame_hits"].exists():
+        db["frame_hits"].create(
+            {"id": int, "sentence_id": int, "document_id": str, "frame": str, "term": str, "start": int,
+             "end": int, "doc_start": int, "doc_end": int},
+            pk="id",
+        )
+        db["frame_hits"].create_index(["frame"])
+        db["frame_hits"].create_index(["sentence_id"])
+        db["frame_hits"].create_index(["document_id"])
+    if not db["document_frames"].exists():
+        db["document_frames"].create(
+            {"document_id": str, "frame": str, "sentences": int, "share": float},
+            pk=("document_id", "frame"),
+        )
+        db["document_frames"].create_index(["frame"])
+    if not db["document_analysis"].exists():
+        db["document_analysis"].create(
+            {"document_id": str, "analysis_run": int, "text_hash": str, "language": str,
+             "codebook_sha256": str, "sentences": int, "frames": str, "designation_stance": str,
+             "stance_supports": int, "stance_opposes": int, "polarity": float, "subjectivity": float,
+             "quotes": int},
+            pk="document_id",
+        )
+        db["document_analysis"].create_index(["designation_stance"])
+    if not db["quotes"].exists():
+        db["quotes"].create(
+            {"id": int, "document_id": str, "type": str, "start": int, "end": int, "text": str,
+             "speaker": str, "speaker_actor": str, "speaker_country": str, "verb": str, "analysis_run": int},
+            pk="id",
+        )
+        db["quotes"].create_index(["document_id"])
+        db["quotes"].create_index(["speaker_country"])
+    if not db["sentence_actors"].exists():
+        db["sentence_actors"].create(
+            {"sentence_id": int, "document_id": str, "actor_id": str, "start": int, "end": int},
+            pk=("sentence_id", "actor_id", "start"),
+        )
+        db["sentence_actors"].create_index(["actor_id"])
+        db["sentence_actors"].create_index(["document_id"])
+    for name, columns in (
+        ("frames", {"slug": str, "position": int, "label_en": str, "label_es": str, "definition_en": str,
+                    "definition_es": str, "color": str, "codebook": str}),
+        ("actors", {"id": str, "name": str, "country": str, "type": str, "role": str}),
+    ):
+        if not db[name].exists():
+            db[name].create(columns, pk="slug" if name == "frames" else "id")

@@ -1,0 +1,196 @@
+"""Codebooks as data: read a YAML codebook, check it, compile its patterns once.
+
+The format is documented in the README ("Writing a codebook") and shown by the
+shipped ``codebooks/us_mx_sovereignty.yml``.
+"""
+from dataclasses import dataclass, field
+import hashlib
+import os
+import re
+
+import yaml
+
+from .patterns import Matcher, PatternError, compile_pattern
+
+DEFAULT_CODEBOOK = os.path.join(os.path.dirname(os.path.dirname(__file__)), "codebooks", "us_mx_sovereignty.yml")
+SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CodebookError(ValueError):
+    """A codebook file that cannot be used; the message names the file and the place."""
+
+
+@dataclass
+class Frame:
+    slug: str
+    labels: dict
+    definitions: dict
+    color: str
+
+
+@dataclass
+class Rule:
+    """One frame pattern with its context conditions (indexes into context groups)."""
+    frame: str
+    with_group: int = None
+    without_group: int = None
+
+
+@dataclass
+class Codebook:
+    name: str
+    version: str
+    sha256: str
+    path: str
+    languages: list
+    frames: list
+    actors: list
+    boilerplate: list
+    stance_frame: str = None
+    matchers: dict = field(default_factory=dict)  # language -> Matcher
+    groups: int = 0  # number of context groups
+
+    @property
+    def slugs(self):
+        return [f.slug for f in self.frames]
+
+
+def load_codebook(path=None):
+    path = path or DEFAULT_CODEBOOK
+    try:
+        with open(path, "rb") as fp:
+            raw = fp.read()
+    except OSError as e:
+        raise CodebookError(f"{path}: cannot read the codebook: {e.strerror}") from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise CodebookError(f"{path}: not a valid YAML codebook: {e}") from None
+    return compile_codebook(data, path, hashlib.sha256(raw).hexdigest())
+
+
+def compile_codebook(data, path="<codebook>", sha256=None):
+    def fail(where, message):
+        raise CodebookError(f"{path}: {where}: {message}")
+
+    if not isinstance(data, dict) or not isinstance(data.get("frames"), list) or not data["frames"]:
+        fail("top level", "expected a mapping with a non-empty 'frames' list")
+    languages = data.get("languages") or ["en", "es"]
+    contexts = data.get("contexts") or {}
+
+    def expand(items, where, depth=0):
+        """Pattern strings of a list, with $name references replaced by that context's list."""
+        out = []
+        for item in items or []:
+            if not isinstance(item, str):
+                fail(where, f"expected a pattern string, got {item!r}")
+            if item.startswith("$"):
+                name = item[1:]
+                if name not in contexts:
+                    fail(where, f"unknown context {item!r}")
+                if depth > 5:
+                    fail(where, f"contexts refer to each other in a loop at {item!r}")
+                out.extend(expand((contexts[name] or {}).get(lang_of[0]), f"contexts.{name}", depth + 1))
+            else:
+                out.append(item)
+        return out
+
+    lang_of = [None]
+    patterns = {lang: [] for lang in languages}
+    group_ids = {}
+
+    def group(items, where, lang):
+        if not items:
+            return None
+        expanded = tuple(expand(items, where))
+        key = (lang, expanded)
+        if key not in group_ids:
+            gid = len(group_ids)
+            group_ids[key] = gid
+            for source in expanded:
+                patterns[lang].append(_compile(source, lang, ("context", gid), where))
+        return group_ids[key]
+
+    def _compile(source, lang, payload, where):
+        try:
+            return compile_pattern(source, lang, payload)
+        except PatternError as e:
+            fail(where, str(e))
+
+    frames = []
+    seen = set()
+    for i, entry in enumerate(data["frames"]):
+        where = f"frames[{i}]"
+        if not isinstance(entry, dict) or not SLUG.match(str(entry.get("slug", ""))):
+            fail(where, "each frame needs a 'slug' of lower-case letters, digits and underscores")
+        slug = entry["slug"]
+        if slug in seen:
+            fail(where, f"frame {slug!r} appears twice")
+        seen.add(slug)
+        labels = entry.get("label") or {}
+        frames.append(Frame(slug, labels if isinstance(labels, dict) else {"en": str(labels)},
+                            entry.get("definition") or {}, entry.get("color") or "#666666"))
+        for lang in languages:
+            lang_of[0] = lang
+            for j, item in enumerate((entry.get("patterns") or {}).get(lang) or []):
+                pwhere = f"frames.{slug}.patterns.{lang}[{j}]"
+                if isinstance(item, str):
+                    source, rule = item, Rule(slug)
+                elif isinstance(item, dict) and isinstance(item.get("match"), str):
+                    unknown = set(item) - {"match", "with", "without"}
+                    if unknown:
+                        fail(pwhere, f"unknown keys {sorted(unknown)} (use match, with, without)")
+                    source = item["match"]
+                    rule = Rule(slug, group(item.get("with"), pwhere, lang), group(item.get("without"), pwhere, lang))
+                else:
+                    fail(pwhere, "expected a pattern string or a mapping with 'match'")
+                for expanded in expand([source], pwhere):
+                    patterns[lang].append(_compile(expanded, lang, ("frame", rule), pwhere))
+            for j, source in enumerate(expand((entry.get("exclude") or {}).get(lang), f"frames.{slug}.exclude.{lang}")):
+                patterns[lang].append(_compile(source, lang, ("exclude", slug), f"frames.{slug}.exclude.{lang}[{j}]"))
+
+    stance = data.get("stance") or {}
+    stance_frame = stance.get("frame")
+    if stance and stance_frame not in seen:
+        fail("stance", f"'frame' must name one of the frames, got {stance_frame!r}")
+    for side in ("supports", "opposes"):
+        for lang in languages:
+            lang_of[0] = lang
+            for j, source in enumerate(expand((stance.get(side) or {}).get(lang), f"stance.{side}.{lang}")):
+                patterns[lang].append(_compile(source, lang, ("stance", side), f"stance.{side}.{lang}[{j}]"))
+
+    actors = []
+    for i, actor in enumerate(data.get("actors") or []):
+        where = f"actors[{i}]"
+        if not isinstance(actor, dict) or not actor.get("id") or not actor.get("aliases"):
+            fail(where, "each actor needs an 'id' and 'aliases'")
+        record = {k: actor.get(k) for k in ("id", "name", "country", "type", "role")}
+        record["name"] = record["name"] or record["id"]
+        actors.append(record)
+        for lang in languages:
+            lang_of[0] = lang
+            for source in actor["aliases"]:
+                patterns[lang].append(_compile(source, lang, ("actor", record["id"]), where))
+
+    boilerplate = []
+    for i, source in enumerate(data.get("boilerplate") or []):
+        try:
+            boilerplate.append(re.compile(r"^\W*(?:" + source + ")", re.IGNORECASE))
+        except re.error as e:
+            fail(f"boilerplate[{i}]", f"invalid regular expression: {e}")
+
+    import json
+    digest = sha256 or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return Codebook(
+        name=str(data.get("name") or os.path.basename(path)),
+        version=str(data.get("version") or ""),
+        sha256=digest,
+        path=path,
+        languages=list(languages),
+        frames=frames,
+        actors=actors,
+        boilerplate=boilerplate,
+        stance_frame=stance_frame,
+        matchers={lang: Matcher(pats) for lang, pats in patterns.items()},
+        groups=len(group_ids),
+    )

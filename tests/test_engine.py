@@ -1,0 +1,283 @@
+"""The framing engine: pure functions first, then analyze/tag through the real CLI."""
+import json
+
+import pytest
+import sqlite_utils
+
+from datasette_framing.analysis.codebook import load_codebook, compile_codebook, CodebookError
+from datasette_framing.analysis.frames import match_sentence
+from datasette_framing.analysis.pipeline import Engine, designation_stance
+from datasette_framing.analysis.segment import split_sentences
+from datasette_framing.analysis.tone import tone
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook()
+
+
+@pytest.fixture(scope="module")
+def engine(codebook):
+    return Engine(codebook)
+
+
+def sentences(text, language):
+    return [text[s:e] for s, e in split_sentences(text, language)]
+
+
+@pytest.mark.parametrize("language,text,expected", [
+    ("es", "El Sr. López llegó a EE.UU. el lunes. El Gral. Trevilla dijo que no sabía.",
+     ["El Sr. López llegó a EE.UU. el lunes.", "El Gral. Trevilla dijo que no sabía."]),
+    ("en", "The U.S. military flew drones. Gen. Smith said no. Mr. Rubio agreed on Feb. 20.",
+     ["The U.S. military flew drones.", "Gen. Smith said no.", "Mr. Rubio agreed on Feb. 20."]),
+    ("es", "La Lic. Pérez habló a las 10 a.m. del lunes. ¿Qué pasó? ¡Nada!",
+     ["La Lic. Pérez habló a las 10 a.m. del lunes.", "¿Qué pasó?", "¡Nada!"]),
+    ("en", "Headline without a period\n\nFirst paragraph ends here. Second one.",
+     ["Headline without a period", "First paragraph ends here.", "Second one."]),
+    ("es", "PRESIDENTA: Hay coordinación.\nINTERLOCUTOR: ¿Y los drones?",
+     ["PRESIDENTA: Hay coordinación.", "INTERLOCUTOR: ¿Y los drones?"]),
+])
+def test_segmentation(language, text, expected):
+    assert sentences(text, language) == expected
+
+
+def test_segment_offsets_slice_the_text():
+    text = "  Uno. Dos, tres.\n\n Cuatro?  "
+    spans = split_sentences(text, "es")
+    assert [text[s:e] for s, e in spans] == ["Uno.", "Dos, tres.", "Cuatro?"]
+
+
+# One sentence per frame and language, written for these tests.
+FRAME_EXAMPLES = [
+    ("sovereignty", "en", "Mexico will not accept any violation of its sovereignty, the foreign minister said."),
+    ("sovereignty", "es", "La presidenta advirtió que no habrá injerencia ni subordinación frente a Washington."),
+    ("terrorist_designation", "en", "The State Department designated six cartels as foreign terrorist organizations."),
+    ("terrorist_designation", "es", "Washington designó a seis cárteles como organizaciones terroristas extranjeras."),
+    ("military_action", "en", "The CIA has flown MQ-9 Reaper drones over northern Mexico."),
+    ("military_action", "es", "Analistas temen ataques con drones contra laboratorios en Sinaloa."),
+    ("security_threat", "en", "The order calls the cartels a threat to national security."),
+    ("security_threat", "es", "El gobierno estadounidense considera a los cárteles una amenaza para la seguridad nacional."),
+    ("cooperation", "en", "Officials said the flights were carried out in cooperation with Mexico."),
+    ("cooperation", "es", "Ambos gobiernos acordaron un intercambio de información de inteligencia."),
+    ("law_enforcement", "en", "Mexico sent 29 cartel figures to the United States to face prosecution."),
+    ("law_enforcement", "es", "La Fiscalía anunció la extradición de tres presuntos operadores."),
+    ("drugs", "en", "Fentanyl overdoses remain the leading cause of death for young adults."),
+    ("drugs", "es", "El decomiso incluyó metanfetamina y precursores químicos."),
+    ("arms_trafficking", "en", "Most guns seized at crime scenes were smuggled from the United States."),
+    ("arms_trafficking", "es", "México exige frenar el tráfico de armas desde Estados Unidos."),
+    ("economy_trade", "en", "The tariffs threaten supply chains built under the USMCA."),
+    ("economy_trade", "es", "Los aranceles afectarían las exportaciones y las remesas."),
+    ("migration_border", "en", "Asylum requests at the border fell sharply in March."),
+    ("migration_border", "es", "Miles de migrantes esperan en la frontera norte."),
+    ("corruption", "en", "Prosecutors say the mayor had ties to the cartel and enjoyed impunity."),
+    ("corruption", "es", "La colusión entre autoridades locales y el crimen organizado alimenta la impunidad."),
+    ("human_rights", "en", "Rights groups warned that strikes could kill civilians without due process."),
+    ("human_rights", "es", "Organizaciones de derechos humanos acompañan a las familias de desaparecidos."),
+]
+
+
+@pytest.mark.parametrize("frame,language,text", FRAME_EXAMPLES)
+def test_every_frame_in_both_languages(codebook, frame, language, text):
+    assert frame in match_sentence(text, language, codebook).frames
+
+
+@pytest.mark.parametrize("language,text,frame", [
+    ("es", "El plan busca la soberanía alimentaria y la soberanía energética del país.", "sovereignty"),
+    ("en", "The fund is a sovereign wealth fund and holds sovereign debt.", "sovereignty"),
+    ("en", "A Republican senator called the migrant caravan an invasion.", "military_action"),
+    ("es", "El senador llamó invasión a la llegada de migrantes.", "military_action"),
+    ("es", "Hubo coordinación entre la Defensa y la Guardia Nacional en Culiacán.", "cooperation"),
+    ("es", "La designación del nuevo ministro fue aprobada por el Senado.", "terrorist_designation"),
+    ("en", "He was the designated driver after the game.", "terrorist_designation"),
+    ("en", "The union voted to strike next week.", "military_action"),
+    ("en", "A drone filmed the wedding from above.", "military_action"),
+    ("es", "De acuerdo con cifras del INEGI, el empleo creció.", "cooperation"),
+    ("es", "Temas: México, soberanía, aranceles", "sovereignty"),
+])
+def test_exclusions_and_false_friends(codebook, language, text, frame):
+    assert frame not in match_sentence(text, language, codebook).frames
+
+
+def test_accents_optional_and_inflections(codebook):
+    assert "sovereignty" in match_sentence("Rechazo total a la intervencion extranjera", "es", codebook).frames
+    assert "sovereignty" in match_sentence("Un gobierno soberano no acepta ordenes", "es", codebook).frames
+    assert "terrorist_designation" in match_sentence(
+        "Los carteles fueron designados como terroristas", "es", codebook).frames
+    assert "terrorist_designation" in match_sentence(
+        "Rubio's designation of the cartels took effect", "en", codebook).frames
+
+
+def test_domestic_exclusion_keeps_bilateral_coordination(codebook):
+    text = "Hubo coordinación entre la Defensa y la Guardia Nacional, y colaboración con Estados Unidos."
+    assert "cooperation" in match_sentence(text, "es", codebook).frames
+
+
+@pytest.mark.parametrize("frame,language,text", FRAME_EXAMPLES)
+def test_offsets_slice_back_to_the_term(codebook, frame, language, text):
+    for hit in match_sentence(text, language, codebook).hits:
+        assert text[hit.start:hit.end] == hit.term
+        assert hit.term.strip() == hit.term and hit.term
+
+
+def test_codebook_hash_and_errors(tmp_path):
+    cb = load_codebook()
+    assert len(cb.sha256) == 64 and len(cb.slugs) == 12
+    bad = tmp_path / "bad.yml"
+    bad.write_text("frames:\n  - slug: x\n    patterns:\n      en: ['a|']\n")
+    with pytest.raises(CodebookError) as e:
+        load_codebook(bad)
+    assert "bad.yml" in str(e.value) and "frames.x.patterns.en[0]" in str(e.value)
+    custom = compile_codebook({"frames": [{"slug": "weather", "patterns": {"en": ["rain*", "storm"]}}]})
+    assert match_sentence("Storms and rainfall hit Texas", "en", custom).frames == ["weather"]
+
+
+def test_stance_rules():
+    assert designation_stance(0, {"supports": 3, "opposes": 0}) == "none"
+    assert designation_stance(2, {"supports": 0, "opposes": 2}) == "opposes"
+    assert designation_stance(1, {"supports": 2, "opposes": 1}) == "supports"
+    assert designation_stance(1, {"supports": 0, "opposes": 0}) == "neutral"
+
+
+def test_document_stance(engine):
+    opposing = engine.analyze(
+        "La presidenta rechazó la designación de los cárteles como terroristas. "
+        "Dijo que no puede ser un pretexto para invadir la soberanía.", "es")
+    assert opposing["stance"] == "opposes"
+    supporting = engine.analyze(
+        "The designation of the cartels as terrorist organizations is necessary and will help "
+        "protect Americans, the secretary said.", "en")
+    assert supporting["stance"] == "supports"
+    neutral = engine.analyze("The designations of six cartels as foreign terrorist organizations took effect on Thursday.", "en")
+    assert neutral["stance"] == "neutral"
+    assert engine.analyze("Tariffs rose again.", "en")["stance"] == "none"
+
+
+def test_quotes_and_speakers(engine):
+    text = ("Sheinbaum said that Mexico would coordinate but never subordinate itself. "
+            "“We will not accept any intervention in our territory,” said the Mexican president. "
+            "The border is calm, Rubio said.")
+    result = engine.analyze(text, "en")
+    speakers = [(q["type"], q["speaker_actor"], q["speaker_country"]) for q in result["quotes"]]
+    assert ("reported", "sheinbaum", "MX") in speakers
+    assert ("direct", "sheinbaum", "MX") in speakers
+    assert ("reported", "rubio", "US") in speakers
+    first = result["sentences"][0]
+    assert first["speaker_country"] == "MX" and "sovereignty" in first["frames"]
+
+
+def test_transcript_speakers(engine):
+    text = "PRESIDENTA CLAUDIA SHEINBAUM PARDO: Con Estados Unidos hay coordinación, no subordinación.\nINTERLOCUTOR: ¿Y los drones?"
+    result = engine.analyze(text, "es")
+    assert result["sentences"][0]["speaker_actor"] == "sheinbaum"
+    assert result["sentences"][0]["quote_type"] == "transcript"
+    assert result["sentences"][1]["speaker"] == "INTERLOCUTOR"
+    assert result["sentences"][1]["speaker_country"] is None
+
+
+def test_tone():
+    assert tone("This is a terrible, dangerous decision.", "en")[0] < 0
+    assert tone("La reunión fue muy productiva y cordial.", "es")[0] > 0
+    assert tone("La presidenta calificó la medida de inaceptable y peligrosa.", "es")[0] < 0
+    assert tone("No fue una buena decisión.", "es")[0] < 0
+    assert tone("El Senado sesionó el martes.", "es") == (0.0, 0.0)
+    assert tone("Texte en français.", "fr") == (None, None)
+
+
+@pytest.fixture
+def analysed(tmp_path, fixtures, run_cli):
+    path = tmp_path / "a.db"
+    run_cli("load", path, fixtures / "stories.jsonl", fixtures / "page.html", fixtures / "feed.atom")
+    result = run_cli("analyze", path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_analyze_writes_every_table(analysed):
+    db = sqlite_utils.Database(analysed)
+    for table in ("sentences", "frame_hits", "document_frames", "document_analysis", "quotes",
+                  "sentence_actors", "actors", "frames", "analysis_runs"):
+        assert db[table].exists(), table
+    assert db["frames"].count == 12
+    assert {r["slug"] for r in db["frames"].rows} >= {"sovereignty", "terrorist_designation"}
+    fx1 = {r["frame"]: r["sentences"] for r in db["document_frames"].rows_where("document_id = ?", ["fx-1"])}
+    assert fx1 == {"terrorist_designation": 1, "sovereignty": 1}
+    # hits point into the document text
+    text = db["documents"].get("fx-1")["text"]
+    for hit in db["frame_hits"].rows_where("document_id = ?", ["fx-1"]):
+        assert text[hit["doc_start"]:hit["doc_end"]] == hit["term"]
+    # sentence full-text search
+    assert [r["document_id"] for r in db["sentences"].search("soberanía")]
+    run = db["analysis_runs"].get(1)
+    assert run["codebook_sha256"] == load_codebook().sha256 and run["documents"] == 5
+
+
+def test_incremental_and_all(analysed, tmp_path, run_cli):
+    result = run_cli("analyze", analysed)
+    assert "0 documents analysed" in result.output
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps({"id": "fx-1", "text": "Tariffs rose.", "country": "US", "kind": "coverage"}) + "\n"
+                       + json.dumps({"id": "new-1", "text": "Remittances grew.", "country": "MX", "kind": "coverage"}) + "\n")
+    run_cli("load", analysed, changed)
+    result = run_cli("analyze", analysed)
+    assert "2 documents analysed" in result.output
+    db = sqlite_utils.Database(analysed)
+    assert [r["frame"] for r in db["document_frames"].rows_where("document_id = ?", ["fx-1"])] == ["economy_trade"]
+    assert db["sentences"].count_where("document_id = ?", ["fx-1"]) == 1
+    result = run_cli("analyze", analysed, "--all", "--workers", "2")
+    assert "6 documents analysed" in result.output
+    assert db["document_analysis"].count == 6
+
+
+def test_parallel_matches_serial(tmp_path, fixtures, run_cli):
+    paths = []
+    for workers in (1, 2):
+        path = tmp_path / f"w{workers}.db"
+        run_cli("load", path, fixtures)  # the directory: includes bad files, so skip errors
+        paths.append(path)
+    for path, workers in zip(paths, (1, 2)):
+        pass
+    a, b = (tmp_path / "p1.db"), (tmp_path / "p2.db")
+    for path, workers in ((a, 1), (b, 2)):
+        run_cli("load", path, fixtures / "stories.jsonl", fixtures / "page.html", fixtures / "statement.md", fixtures / "feed.rss")
+        run_cli("analyze", path, "--workers", workers)
+    rows = lambda p: [(r["document_id"], r["position"], r["frames"], r["polarity"], r["speaker"])
+                      for r in sqlite_utils.Database(p).query("select * from sentences order by document_id, position")]
+    assert rows(a) == rows(b) and rows(a)
+
+
+def test_failed_analysis_writes_nothing(analysed, tmp_path, run_cli, snapshot):
+    before = snapshot(analysed)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("frames: []\n")
+    result = run_cli("analyze", analysed, "--codebook", bad, "--all")
+    assert result.exit_code == 1 and "bad.yml" in result.output
+    assert snapshot(analysed) == before
+
+
+def test_tag_command(run_cli):
+    lines = json.dumps({"text": "La soberanía no se negocia.", "language": "es"}) + "\nThe CIA flew drones over Mexico.\n"
+    result = run_cli("tag", "-", input=lines)
+    assert result.exit_code == 0
+    out = [json.loads(l) for l in result.output.splitlines()]
+    assert out[0]["frames"] == ["sovereignty"] and out[0]["language"] == "es"
+    assert out[1]["frames"] == ["military_action"] and out[1]["language"] == "en"
+    text = "The CIA flew drones over Mexico."
+    assert all(text[h["start"]:h["end"]] == h["term"] for h in out[1]["hits"])
+    assert set(out[1]) == {"frames", "hits", "language", "polarity", "subjectivity"}
+
+
+async def test_sql_functions_through_datasette(analysed):
+    from datasette.app import Datasette
+
+    ds = Datasette([str(analysed)])
+    sql = ("select framing_frames('La soberanía no se negocia', 'es') as f, "
+           "framing_hits('The CIA flew drones', 'en') as h, "
+           "framing_tone('This is terrible', 'en') as t, "
+           "framing_language('La presidenta dijo que no habrá subordinación') as l")
+    response = await ds.client.get("/a.json", params={"sql": sql, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    row = response.json()[0]
+    assert json.loads(row["f"]) == ["sovereignty"]
+    assert [h["term"] for h in json.loads(row["h"])] == ["CIA", "drones"]
+    assert row["t"] < 0
+    assert row["l"] == "es"
