@@ -24,6 +24,29 @@ def menu_links(datasette, actor, request):
 
 
 @hookimpl
+def database_actions(datasette, actor, database, request):
+    from . import views
+
+    return views.database_actions(datasette, actor, database)
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    from . import dashboard
+
+    async def inner():
+        db = datasette.databases.get(database)
+        if db is None or not await db.table_exists("document_frames"):
+            return {}
+        return {"framing_documents_with_two_frames": {
+            "title": "Documents carrying two frames (co-occurrence drill-down)",
+            "sql": dashboard.PAIR_QUERY_SQL,
+        }}
+
+    return inner
+
+
+@hookimpl
 def prepare_connection(conn):
     from .sqlfunctions import register
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import json
 import multiprocessing
 
-from . import store
+from . import aggregates, store
 from .analysis.codebook import load_codebook
 from .analysis.pipeline import Engine, ENGINE_VERSION
 
@@ -30,17 +30,23 @@ class AnalyzeReport:
 
 
 def pending_documents(db, codebook, all_documents):
-    """Ids (in rowid order) of the documents this run must analyse."""
+    """Ids (in rowid order) of the documents this run must analyse.
+
+    Exact duplicates (``duplicate_of``) are not analysed: their first copy stands for them.
+    """
+    columns = "id, text_hash, country, kind, language, outlet, published"
+    rows = db.execute(f"select {columns} from documents where duplicate_of is null order by rowid")
+    names = columns.split(", ")
     if all_documents or not db["document_analysis"].exists():
-        return [r[0] for r in db.execute("select id from documents order by rowid")]
-    return [r[0] for r in db.execute(
-        """
-        select d.id from documents d left join document_analysis a on a.document_id = d.id
-        where a.document_id is null or a.text_hash is not d.text_hash
-           or a.language is not d.language or a.codebook_sha256 is not ?
-        order by d.rowid
-        """, [codebook.sha256],
-    )]
+        return [r[0] for r in rows]
+    done = {r[0]: (r[1], r[2]) for r in db.execute(
+        "select document_id, meta_hash, codebook_sha256 from document_analysis")}
+    pending = []
+    for r in rows:
+        row = dict(zip(names, r))
+        if done.get(row["id"]) != (store.meta_hash(row), codebook.sha256):
+            pending.append(row["id"])
+    return pending
 
 
 _worker_engine = None
@@ -90,6 +96,7 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
                     if progress:
                         progress(1)
         writer.flush()
+        aggregates.rebuild(db)
         db["analysis_runs"].update(run_id, {
             "finished": store.now(), "documents": writer.documents, "sentences": writer.sentences,
             "removed": removed,
@@ -120,9 +127,10 @@ def _write_codebook(db, codebook):
 
 
 def _remove_orphans(db):
-    """Analysis rows of documents that are no longer in ``documents``."""
+    """Analysis rows of documents that are gone from ``documents`` or are now exact duplicates."""
     orphans = [r[0] for r in db.execute(
-        "select document_id from document_analysis where document_id not in (select id from documents)")]
+        """select document_id from document_analysis where document_id not in
+           (select id from documents where duplicate_of is null)""")]
     _delete_analysis(db, orphans)
     return len(orphans)
 
@@ -156,24 +164,32 @@ class _AnalysisWriter:
             return
         ids = [doc_id for doc_id, _ in self.pending]
         placeholders = ",".join("?" for _ in ids)
-        meta = {r[0]: (r[1], r[2]) for r in self.db.execute(
-            f"select id, text_hash, language from documents where id in ({placeholders})", ids)}
+        columns = ["id", "text_hash", "country", "kind", "language", "outlet", "published"]
+        meta = {r[0]: dict(zip(columns, r)) for r in self.db.execute(
+            f"select {', '.join(columns)} from documents where id in ({placeholders})", ids)}
         _delete_analysis(self.db, ids)
-        sentences, hits, doc_frames, analyses, quotes, actors = [], [], [], [], [], []
+        sentences, hits, doc_frames, analyses, quotes, actors, sentence_frames = [], [], [], [], [], [], []
         for doc_id, result in self.pending:
-            text_hash, language = meta[doc_id]
+            document = meta[doc_id]
+            side = store.document_side(document)
             total = len(result["sentences"])
             for s in result["sentences"]:
                 sid = self.next_sentence_id
                 self.next_sentence_id += 1
                 sentences.append({
                     "id": sid, "document_id": doc_id, "position": s["position"], "start": s["start"],
-                    "end": s["end"], "text": s["text"], "language": language, "polarity": s["polarity"],
+                    "end": s["end"], "text": s["text"], "polarity": s["polarity"],
                     "subjectivity": s["subjectivity"], "frames": json.dumps(s["frames"]),
                     "frame_count": len(s["frames"]), "quote_type": s["quote_type"], "speaker": s["speaker"],
                     "speaker_actor": s["speaker_actor"], "speaker_country": s["speaker_country"],
-                    "analysis_run": self.run_id,
+                    **side, "analysis_run": self.run_id,
                 })
+                for frame in s["frames"]:
+                    sentence_frames.append({
+                        "sentence_id": sid, "document_id": doc_id, "frame": frame,
+                        "quoted": 1 if s["quote_type"] else 0, "speaker_country": s["speaker_country"],
+                        "polarity": s["polarity"], **side,
+                    })
                 for h in s["hits"]:
                     hits.append({"sentence_id": sid, "document_id": doc_id, "frame": h["frame"],
                                  "term": h["term"], "start": h["start"], "end": h["end"],
@@ -183,19 +199,21 @@ class _AnalysisWriter:
                                    "start": a["start"], "end": a["end"]})
             for frame, count in result["frames"].items():
                 doc_frames.append({"document_id": doc_id, "frame": frame, "sentences": count,
-                                   "share": round(count / total, 4) if total else None})
+                                   "share": round(count / total, 4) if total else None, **side})
             for q in result["quotes"]:
                 quotes.append(dict(q, document_id=doc_id, analysis_run=self.run_id))
             analyses.append({
-                "document_id": doc_id, "analysis_run": self.run_id, "text_hash": text_hash,
-                "language": language, "codebook_sha256": self.codebook.sha256, "sentences": total,
+                "document_id": doc_id, "analysis_run": self.run_id, "text_hash": document["text_hash"],
+                "meta_hash": store.meta_hash(document), **side,
+                "codebook_sha256": self.codebook.sha256, "sentences": total,
                 "frames": json.dumps(sorted(result["frames"])), "designation_stance": result["stance"],
                 "stance_supports": result["stance_cues"]["supports"],
                 "stance_opposes": result["stance_cues"]["opposes"], "polarity": result["polarity"],
                 "subjectivity": result["subjectivity"], "quotes": len(result["quotes"]),
             })
         for table, rows in (("sentences", sentences), ("frame_hits", hits), ("document_frames", doc_frames),
-                            ("document_analysis", analyses), ("quotes", quotes), ("sentence_actors", actors)):
+                            ("document_analysis", analyses), ("quotes", quotes), ("sentence_actors", actors),
+                            ("sentence_frames", sentence_frames)):
             if rows:
                 self.db[table].insert_all(rows, batch_size=500, replace=table == "sentence_actors")
         self.documents += len(self.pending)

@@ -126,8 +126,29 @@ def finish_run(db, run_id, counts):
 
 ANALYSIS_TABLES = (
     "sentences", "frame_hits", "document_frames", "document_analysis", "quotes",
-    "sentence_actors",
+    "sentence_actors", "sentence_frames",
 )
+
+# Copied from the document onto every analysis row, so that each number on the
+# comparison pages is the row count of one table filtered by these columns.
+SIDE_COLUMNS = {"country": str, "kind": str, "language": str, "outlet": str, "day": str}
+SIDE_FIELDS = tuple(SIDE_COLUMNS)
+
+
+def document_side(row):
+    """The side columns of a document row (``day`` is the date part of ``published``)."""
+    published = row.get("published")
+    return {"country": row.get("country"), "kind": row.get("kind"), "language": row.get("language"),
+            "outlet": row.get("outlet"), "day": published[:10] if published else None}
+
+
+def meta_hash(row):
+    """Changes when anything the analysis copies or depends on changes."""
+    import hashlib
+
+    side = document_side(row)
+    key = "|".join(str(side[k]) for k in SIDE_FIELDS) + "|" + str(row.get("text_hash"))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
 def ensure_analysis_schema(db):
@@ -144,10 +165,11 @@ def ensure_analysis_schema(db):
             {"id": int, "document_id": str, "position": int, "start": int, "end": int, "text": str,
              "language": str, "polarity": float, "subjectivity": float, "frames": str, "frame_count": int,
              "quote_type": str, "speaker": str, "speaker_actor": str, "speaker_country": str,
-             "analysis_run": int},
-            pk="id",
+             **SIDE_COLUMNS, "analysis_run": int},
+            pk="id", foreign_keys=[("document_id", "documents", "id")],
         )
         db["sentences"].create_index(["document_id", "position"], unique=True)
+        db["sentences"].create_index(["country", "kind", "day"])
         db["sentences"].create_index(["speaker_country"])
         db["sentences"].enable_fts(["text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
     if not db["frame_hits"].exists():
@@ -161,24 +183,34 @@ def ensure_analysis_schema(db):
         db["frame_hits"].create_index(["document_id"])
     if not db["document_frames"].exists():
         db["document_frames"].create(
-            {"document_id": str, "frame": str, "sentences": int, "share": float},
-            pk=("document_id", "frame"),
+            {"document_id": str, "frame": str, "sentences": int, "share": float, **SIDE_COLUMNS},
+            pk=("document_id", "frame"), foreign_keys=[("document_id", "documents", "id")],
         )
-        db["document_frames"].create_index(["frame"])
+        db["document_frames"].create_index(["frame", "country", "kind", "day"])
+    if not db["sentence_frames"].exists():
+        db["sentence_frames"].create(
+            {"sentence_id": int, "document_id": str, "frame": str, "quoted": int, "speaker_country": str,
+             "polarity": float, **SIDE_COLUMNS},
+            pk=("sentence_id", "frame"),
+            foreign_keys=[("sentence_id", "sentences", "id"), ("document_id", "documents", "id")],
+        )
+        db["sentence_frames"].create_index(["frame", "country", "kind", "day"])
+        db["sentence_frames"].create_index(["document_id"])
     if not db["document_analysis"].exists():
         db["document_analysis"].create(
-            {"document_id": str, "analysis_run": int, "text_hash": str, "language": str,
+            {"document_id": str, "analysis_run": int, "text_hash": str, "meta_hash": str,
              "codebook_sha256": str, "sentences": int, "frames": str, "designation_stance": str,
              "stance_supports": int, "stance_opposes": int, "polarity": float, "subjectivity": float,
-             "quotes": int},
-            pk="document_id",
+             "quotes": int, **SIDE_COLUMNS},
+            pk="document_id", foreign_keys=[("document_id", "documents", "id")],
         )
+        db["document_analysis"].create_index(["country", "kind", "day"])
         db["document_analysis"].create_index(["designation_stance"])
     if not db["quotes"].exists():
         db["quotes"].create(
             {"id": int, "document_id": str, "type": str, "start": int, "end": int, "text": str,
              "speaker": str, "speaker_actor": str, "speaker_country": str, "verb": str, "analysis_run": int},
-            pk="id",
+            pk="id", foreign_keys=[("document_id", "documents", "id")],
         )
         db["quotes"].create_index(["document_id"])
         db["quotes"].create_index(["speaker_country"])

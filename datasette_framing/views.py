@@ -1,14 +1,27 @@
-"""Route handlers for the plugin's pages (HTML and .json)."""
+"""Route handlers for the plugin's pages (each also as .json).
+
+Every handler checks permissions first (instance, then database, then the tables
+whose rows it shows), then gathers numbers from :mod:`dashboard`, then renders.
+"""
+import json
+import os
 import urllib.parse
 
-from datasette.utils.asgi import Response, Forbidden
+from datasette.utils.asgi import Response, Forbidden, NotFound
 
-from . import compat, queries
+from . import compat, dashboard, queries
+
+ANALYSIS_TABLES = ("side_daily", "frame_daily", "frames", "sentences", "document_analysis")
+VALIDATION_FILE = os.path.join(os.path.dirname(__file__), "validation.json")
 
 
 def routes():
     return [
         (r"^/-/framing(?P<format>\.json)?$", framing_index),
+        (r"^/-/framing/methodology(?P<format>\.json)?$", methodology),
+        (r"^/(?P<database>[^/]+)/-/framing(?P<format>\.json)?$", dashboard_page),
+        (r"^/(?P<database>[^/]+)/-/framing/frames/(?P<slug>[^/]+?)(?P<format>\.json)?$", frame_page),
+        (r"^/(?P<database>[^/]+)/-/framing/documents/(?P<document_id>[^/]+?)(?P<format>\.json)?$", document_page),
     ]
 
 
@@ -21,16 +34,37 @@ def menu_links(datasette, actor):
     return inner
 
 
-def table_link(datasette, database, table, filters):
-    """Link to a Datasette table page filtered to exactly the rows with these values
-    (``None`` means the column is null)."""
-    args = []
-    for column, value in filters.items():
-        if value is None:
-            args.append((f"{column}__isnull", "1"))
-        else:
-            args.append((column, str(value)))
-    return datasette.urls.table(database, table) + "?" + urllib.parse.urlencode(args)
+def database_actions(datasette, actor, database):
+    async def inner():
+        db = datasette.databases.get(database)
+        if db is None or not await compat.can_view(datasette, actor, database):
+            return []
+        if not await db.table_exists("side_daily"):
+            return []
+        return [{"href": datasette.urls.database(database) + "/-/framing", "label": "Compare framing by side"}]
+
+    return inner
+
+
+def plugin_config(datasette):
+    config = datasette.plugin_config("datasette-framing") or {}
+    return {k: config.get(k) for k in ("side_a", "side_b", "kind")}
+
+
+def wants_json(request):
+    return request.url_vars.get("format") == ".json"
+
+
+def bad_request(message, as_json):
+    if as_json:
+        return Response.json({"ok": False, "error": message, "status": 400}, status=400)
+    return Response.text(f"400 Bad Request: {message}", status=400)
+
+
+async def render(datasette, request, template, data):
+    if wants_json(request):
+        return Response.json(data, default=str)
+    return Response.html(await datasette.render_template(template, data, request=request))
 
 
 async def visible_framing_databases(datasette, actor):
@@ -46,6 +80,17 @@ async def visible_framing_databases(datasette, actor):
     return names
 
 
+def table_link(datasette, database, table, filters):
+    """Link to a table page filtered to exactly the rows with these values (None = null)."""
+    args = []
+    for column, value in filters.items():
+        if value is None:
+            args.append((f"{column}__isnull", "1"))
+        else:
+            args.append((column, str(value)))
+    return datasette.urls.table(database, table) + "?" + urllib.parse.urlencode(args)
+
+
 async def framing_index(datasette, request):
     if not await compat.can_view(datasette, request.actor):
         raise Forbidden("view-instance")
@@ -56,15 +101,232 @@ async def framing_index(datasette, request):
         summary["name"] = name
         summary["url"] = datasette.urls.database(name)
         summary["documents_url"] = datasette.urls.table(name, "documents")
+        summary["analysed"] = await db.table_exists("side_daily")
+        summary["dashboard_url"] = datasette.urls.database(name) + "/-/framing" if summary["analysed"] else None
         for row in summary["counts"]:
             row["url"] = table_link(
                 datasette, name, "documents",
                 {"country": row["country"], "kind": row["kind"], "language": row["language"]},
             )
         databases.append(summary)
-    data = {"databases": databases}
-    if request.url_vars.get("format") == ".json":
-        return Response.json(data)
-    return Response.html(
-        await datasette.render_template("framing_index.html", data, request=request)
+    data = {"databases": databases, "methodology_url": datasette.urls.path("/-/framing/methodology")}
+    return await render(datasette, request, "framing_index.html", data)
+
+
+async def _framing_database(datasette, request, tables=()):
+    """The database named in the URL, after the permission checks; raises NotFound/Forbidden."""
+    name = request.url_vars["database"]
+    if name not in datasette.databases or name == "_internal":
+        raise NotFound(f"Database not found: {name}")
+    if not await compat.can_view(datasette, request.actor, name):
+        raise Forbidden("view-database")
+    for table in tables:
+        if not await compat.can_view(datasette, request.actor, name, table):
+            raise Forbidden("view-table")
+    db = datasette.get_database(name)
+    analysed = all([await db.table_exists(t) for t in ANALYSIS_TABLES])
+    return name, db, analysed
+
+
+async def not_analysed(datasette, request, name):
+    data = {"database": name, "analysed": False,
+            "message": "This database has no framing analysis yet. Load documents with "
+                       "`datasette-framing load` and run `datasette-framing analyze` on it."}
+    if wants_json(request):
+        return Response.json(dict(data, ok=False), status=404)
+    return Response.html(await datasette.render_template("framing_missing.html", data, request=request), status=404)
+
+
+async def _filters(datasette, request, db):
+    holds = await dashboard.context(db)
+    if len(holds["countries"]) < 2:
+        raise dashboard.BadRequest(
+            "the comparison needs documents from two countries; this database has "
+            + (", ".join(holds["countries"]) or "none with a country"))
+    filters = dashboard.Filters.parse(
+        request.args, holds["countries"], holds["languages"], holds["outlets"],
+        [f["slug"] for f in holds["frames"]], plugin_config(datasette),
     )
+    return holds, filters
+
+
+def _labels(frames, language):
+    key = "label_es" if language == "es" else "label_en"
+    return {f["slug"]: f.get(key) or f.get("label_en") or f["slug"] for f in frames}
+
+
+def _common(datasette, name, holds, filters):
+    labels = _labels(holds["frames"], filters.labels)
+    colors = {f["slug"]: f["color"] for f in holds["frames"]}
+    return {
+        "database": name,
+        "filters": filters.as_dict(),
+        "holds": holds,
+        "labels": labels,
+        "colors": colors,
+        "dashboard_url": datasette.urls.database(name) + "/-/framing",
+        "query": filters.query_args(),
+        "query_labels": {lang: filters.query_args(labels=lang) for lang in ("en", "es")},
+        "query_swap": filters.query_args(a=filters.b, b=filters.a),
+        "frame_url": lambda slug: datasette.urls.database(name) + "/-/framing/frames/"
+                                  + urllib.parse.quote(slug) + "?" + filters.query_args(frame=slug),
+        "document_url": lambda doc_id: datasette.urls.database(name) + "/-/framing/documents/"
+                                       + urllib.parse.quote(str(doc_id), safe="") + "?" + filters.query_args(),
+        "methodology_url": datasette.urls.path("/-/framing/methodology"),
+    }
+
+
+async def dashboard_page(datasette, request):
+    name, db, analysed = await _framing_database(datasette, request)
+    if not analysed:
+        return await not_analysed(datasette, request, name)
+    try:
+        holds, filters = await _filters(datasette, request, db)
+    except dashboard.BadRequest as e:
+        return bad_request(str(e), wants_json(request))
+    links = dashboard.Links(datasette, name, filters)
+    frames = holds["frames"]
+    prevalence, sides = await dashboard.prevalence(db, filters, links, frames)
+    timeline = await dashboard.timeline(db, filters, links, filters.frame, (holds["first_day"], holds["last_day"]))
+    terms_language = filters.terms or (holds["languages"][0] if holds["languages"] else None)
+    data = {
+        "sides": sides,
+        "prevalence": prevalence,
+        "timeline": timeline,
+        "stance": await dashboard.stance(db, filters, links),
+        "tone": await dashboard.tone_by_frame(db, filters, links, frames),
+        "cooccurrence": await dashboard.cooccurrence(db, filters, links),
+        "quoted": await dashboard.quoted(db, filters, links),
+        "voice": await dashboard.voice_by_frame(db, filters, links, frames),
+        "terms": await dashboard.distinctive_terms(db, filters, terms_language) if terms_language else None,
+        "min_n": dashboard.stats.MIN_N,
+    }
+    if wants_json(request):
+        return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
+    context = dict(data, **_common(datasette, name, holds, filters))
+    context["svg_chart"] = timeline_chart(timeline, filters)
+    return Response.html(await datasette.render_template("framing_dashboard.html", context, request=request))
+
+
+async def frame_page(datasette, request):
+    name, db, analysed = await _framing_database(datasette, request, tables=("sentences", "documents"))
+    if not analysed:
+        return await not_analysed(datasette, request, name)
+    slug = request.url_vars["slug"]
+    try:
+        holds, filters = await _filters(datasette, request, db)
+    except dashboard.BadRequest as e:
+        return bad_request(str(e), wants_json(request))
+    frame = next((f for f in holds["frames"] if f["slug"] == slug), None)
+    if frame is None:
+        raise NotFound(f"No frame {slug!r} in this database's codebook")
+    filters.frame = slug
+    links = dashboard.Links(datasette, name, filters)
+    prevalence, sides = await dashboard.prevalence(db, filters, links, [frame])
+    timeline = await dashboard.timeline(db, filters, links, slug, (holds["first_day"], holds["last_day"]))
+    data = {
+        "frame": frame,
+        "sides": sides,
+        "prevalence": prevalence[0],
+        "timeline": timeline,
+        "evidence": {c: await dashboard.evidence(db, filters, slug, c) for c in filters.sides},
+        "outlets": await dashboard.outlets_for_frame(db, filters, links, slug),
+    }
+    if wants_json(request):
+        return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
+    context = dict(data, **_common(datasette, name, holds, filters))
+    context["svg_chart"] = timeline_chart(timeline, filters)
+    return Response.html(await datasette.render_template("framing_frame.html", context, request=request))
+
+
+async def document_page(datasette, request):
+    name, db, analysed = await _framing_database(datasette, request, tables=("documents",))
+    document_id = request.url_vars["document_id"]
+    row = (await db.execute("select * from documents where id = ?", [document_id])).first()
+    if row is None:
+        raise NotFound(f"No document {document_id!r}")
+    document = dict(row)
+    hits, quotes, analysis, frames = [], [], None, []
+    if analysed:
+        hits = [dict(r) for r in (await db.execute(
+            "select frame, term, doc_start as start, doc_end as end from frame_hits where document_id = ? order by doc_start",
+            [document_id])).rows]
+        quotes = [dict(r) for r in (await db.execute(
+            "select type, text, speaker, speaker_actor, speaker_country, verb from quotes where document_id = ? order by start",
+            [document_id])).rows]
+        found = (await db.execute("select * from document_analysis where document_id = ?", [document_id])).first()
+        analysis = dict(found) if found else None
+        frames = [dict(r) for r in (await db.execute(
+            "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
+    labels_language = request.args.get("labels") if request.args.get("labels") in ("en", "es") else "en"
+    frame_counts = {}
+    for hit in hits:
+        frame_counts[hit["frame"]] = frame_counts.get(hit["frame"], 0) + 1
+    data = {
+        "document": document,
+        "analysis": analysis,
+        "hits": hits,
+        "quotes": quotes,
+        "row_url": datasette.urls.row(name, "documents", urllib.parse.quote(document_id, safe="")) if hasattr(datasette.urls, "row")
+                   else datasette.urls.table(name, "documents") + "/" + urllib.parse.quote(document_id, safe=""),
+    }
+    if wants_json(request):
+        return Response.json(dict(data, database=name), default=str)
+    context = dict(data, database=name, segments=dashboard.highlight(document["text"], hits),
+                   labels=_labels(frames, labels_language), colors={f["slug"]: f["color"] for f in frames},
+                   legend=[f for f in frames if f["slug"] in frame_counts], frame_counts=frame_counts,
+                   dashboard_url=datasette.urls.database(name) + "/-/framing" + (
+                       "?" + request.query_string if request.query_string else ""),
+                   sentences_url=datasette.urls.table(name, "sentences") + "?" + urllib.parse.urlencode({"document_id": document_id}),
+                   labels_language=labels_language)
+    return Response.html(await datasette.render_template("framing_document.html", context, request=request))
+
+
+def load_validation():
+    try:
+        with open(VALIDATION_FILE, encoding="utf-8") as fp:
+            return json.load(fp)
+    except (OSError, ValueError):
+        return None
+
+
+async def methodology(datasette, request):
+    if not await compat.can_view(datasette, request.actor):
+        raise Forbidden("view-instance")
+    from .analysis.codebook import load_codebook
+
+    codebook = load_codebook()
+    data = {
+        "codebook": {"name": codebook.name, "version": codebook.version, "sha256": codebook.sha256,
+                     "frames": [{"slug": f.slug, "labels": f.labels, "definitions": f.definitions, "color": f.color}
+                                for f in codebook.frames]},
+        "validation": load_validation(),
+    }
+    return await render(datasette, request, "framing_methodology.html", data)
+
+
+def timeline_chart(timeline, filters, width=720, height=220, margin=36):
+    """Coordinates for a two-line SVG chart of the timeline (numbers only; text is escaped by the template)."""
+    points = timeline["points"]
+    if not points:
+        return None
+    inner_w, inner_h = width - 2 * margin, height - 2 * margin
+    step = inner_w / max(1, len(points) - 1)
+    peak = max([p["sides"][c]["share"] or 0 for p in points for c in filters.sides] + [0.05])
+    def xy(i, value):
+        return round(margin + i * step, 1), round(margin + inner_h - (value / peak) * inner_h, 1)
+    series = []
+    for c, cls in ((filters.a, "side-a"), (filters.b, "side-b")):
+        coords = [xy(i, p["sides"][c]["share"]) for i, p in enumerate(points) if p["sides"][c]["share"] is not None]
+        series.append({"country": c, "class": cls, "points": " ".join(f"{x},{y}" for x, y in coords),
+                       "dots": [{"x": x, "y": y} for x, y in coords]})
+    markers = []
+    for event in timeline["events"]:
+        for i, p in enumerate(points):
+            if p["start"] <= event["date"] <= p["end"]:
+                markers.append({"x": round(margin + i * step, 1), "title": f"{event['date']}: {event['title']}"})
+                break
+    ticks = [{"x": round(margin + i * step, 1), "label": p["bucket"]} for i, p in enumerate(points)
+             if len(points) <= 12 or i % max(1, len(points) // 8) == 0]
+    return {"width": width, "height": height, "margin": margin, "series": series, "markers": markers,
+            "ticks": ticks, "peak": round(peak * 100), "baseline": margin + inner_h}

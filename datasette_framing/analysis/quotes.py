@@ -31,9 +31,9 @@ SPEECH_VERBS = {
 # A name: capitalised words, allowing particles (de, la, del, von...).
 NAME = r"(?:[A-ZÁÉÍÓÚÑ][\w.'’-]+(?:\s+(?:(?:de|la|del|los|las|y|von|van|da|di|De|La)\s+){0,2}[A-ZÁÉÍÓÚÑ][\w.'’-]+){0,4})"
 TITLE = {
-    "en": r"(?:the\s+)?(?:(?:U\.S\.|Mexican|Mexico's|American|former|top|senior|a|an)\s+)*"
+    "en": r"(?:[Tt]he\s+)?(?:(?:U\.S\.|Mexican|Mexico's|American|former|top|senior|a|an)\s+)*"
           r"(?:president|secretary|minister|ambassador|official|officials|spokesperson|spokesman|spokeswoman|general|senator|lawmaker|director|attorney general|governor|defense secretary|foreign secretary|foreign minister)",
-    "es": r"(?:el|la|los|las)\s+(?:presidenta|presidente|mandataria|mandatario|canciller|secretario|secretaria|embajador|embajadora|funcionario|funcionaria|funcionarios|vocero|vocera|general|senador|senadora|legislador|legisladora|director|directora|fiscal|gobernador|gobernadora)(?:\s+(?:de|del)\s+[\wÁÉÍÓÚÑáéíóúñ]+(?:\s+[\wÁÉÍÓÚÑáéíóúñ]+)?)?",
+    "es": r"(?:[Ee]l|[Ll]a|[Ll]os|[Ll]as)\s+(?:presidenta|presidente|mandataria|mandatario|canciller|secretario|secretaria|embajador|embajadora|funcionario|funcionaria|funcionarios|vocero|vocera|general|senador|senadora|legislador|legisladora|director|directora|fiscal|gobernador|gobernadora)(?:\s+(?:de|del)\s+[\wÁÉÍÓÚÑáéíóúñ]+(?:\s+[\wÁÉÍÓÚÑáéíóúñ]+)?)?",
 }
 QUOTE_PAIRS = [("“", "”"), ("«", "»"), ('"', '"')]
 TRANSCRIPT_TURN = re.compile(r"^[ \t]*([A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'’-]{2,80}):[ \t]*", re.MULTILINE)

@@ -1,0 +1,225 @@
+"""The comparison pages through Datasette's test client, on a fixture with known answers."""
+import json
+import urllib.parse
+
+import pytest
+import sqlite_utils
+from datasette.app import Datasette
+
+from datasette_framing import compat
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    from click.testing import CliRunner
+    from datasette_framing.cli import cli
+    from conftest import FIXTURES, REPO
+
+    path = tmp_path_factory.mktemp("views") / "framing.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", str(path), str(FIXTURES / "two_sides.jsonl")]).exit_code == 0
+    assert runner.invoke(cli, ["events", str(path), str(REPO / "data" / "events.csv")]).exit_code == 0
+    result = runner.invoke(cli, ["analyze", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(db_path):
+    return Datasette([str(db_path)])
+
+
+async def get_json(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+def prevalence(data, frame):
+    return next(r for r in data["prevalence"] if r["frame"] == frame)
+
+
+async def test_index_links_to_dashboard(ds):
+    data = await get_json(ds, "/-/framing.json")
+    (database,) = data["databases"]
+    assert database["analysed"] and database["dashboard_url"] == "/framing/-/framing"
+    html = (await ds.client.get("/-/framing")).text
+    assert "Open the side-by-side comparison for framing" in html
+
+
+async def test_dashboard_known_answers(ds):
+    data = await get_json(ds, "/framing/-/framing.json")
+    assert data["filters"]["a"] == "US" and data["filters"]["b"] == "MX"
+    assert data["sides"]["US"]["documents"] == 4 and data["sides"]["MX"]["documents"] == 4
+    sov = prevalence(data, "sovereignty")
+    # us-3 (quoting Sheinbaum); mx-1, mx-3, mx-4
+    assert (sov["sides"]["US"]["documents"]["k"], sov["sides"]["US"]["documents"]["n"]) == (1, 4)
+    assert (sov["sides"]["MX"]["documents"]["k"], sov["sides"]["MX"]["documents"]["n"]) == (3, 4)
+    assert sov["sides"]["MX"]["documents"]["small"] is True
+    assert sov["documents_test"]["diff"] == pytest.approx(0.25 - 0.75)
+    trade = prevalence(data, "economy_trade")
+    assert trade["sides"]["US"]["documents"]["k"] == 2 and trade["sides"]["MX"]["documents"]["k"] == 1
+    designation = prevalence(data, "terrorist_designation")
+    assert designation["sides"]["US"]["documents"]["k"] == 1 and designation["sides"]["MX"]["documents"]["k"] == 0
+    # the Wilson interval of 3/4
+    low, high = sov["sides"]["MX"]["documents"]["low"], sov["sides"]["MX"]["documents"]["high"]
+    assert low == pytest.approx(0.3006, abs=1e-3) and high == pytest.approx(0.9544, abs=1e-3)
+    # who is quoted: US coverage quotes a Mexican speaker
+    assert any(q["speaker_country"] == "MX" for q in data["quoted"]["US"])
+    assert data["stance"]["US"]["none"]["k"] == 3
+
+
+async def test_filters_change_the_numbers(ds):
+    data = await get_json(ds, "/framing/-/framing.json?kind=official")
+    assert data["sides"]["US"]["documents"] == 1 and data["sides"]["MX"]["documents"] == 1
+    assert prevalence(data, "sovereignty")["sides"]["MX"]["documents"]["k"] == 1
+    data = await get_json(ds, "/framing/-/framing.json?from=2025-03-01&to=2025-03-31")
+    assert data["sides"]["US"]["documents"] == 1 and data["sides"]["MX"]["documents"] == 1
+    data = await get_json(ds, "/framing/-/framing.json?outlet=Fixture+Wire&outlet=Diario+Uno")
+    assert data["sides"]["US"]["documents"] == 2 and data["sides"]["MX"]["documents"] == 2
+    data = await get_json(ds, "/framing/-/framing.json?language=es")
+    assert data["sides"]["US"]["documents"] == 0 and data["sides"]["MX"]["documents"] == 4
+
+
+async def test_sides_switched(ds):
+    data = await get_json(ds, "/framing/-/framing.json?a=MX&b=US")
+    sov = prevalence(data, "sovereignty")
+    assert sov["documents_test"]["diff"] == pytest.approx(0.75 - 0.25)
+    assert data["filters"]["a"] == "MX"
+
+
+def collect_links(obj, found):
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key in ("k_url", "n_url", "url", "documents_url", "sentences_url") and isinstance(value, str):
+                count = obj.get("k") if key == "k_url" else obj.get("n") if key == "n_url" else \
+                    obj.get("documents") if key in ("url", "documents_url") else obj.get("sentences")
+                if count is not None:
+                    found.append((value, count))
+            else:
+                collect_links(value, found)
+    elif isinstance(obj, list):
+        for item in obj:
+            collect_links(item, found)
+
+
+async def linked_count(ds, url):
+    base, _, query = url.partition("?")
+    response = await ds.client.get(base + ".json?" + query + "&_size=max&_shape=objects")
+    assert response.status_code == 200, (url, response.text[:300])
+    data = response.json()
+    if "filtered_table_rows_count" in data:
+        return data["filtered_table_rows_count"]
+    return len(compat.json_rows(data))
+
+
+@pytest.mark.parametrize("query", ["", "kind=coverage", "a=MX&b=US&from=2025-02-19&to=2025-02-28",
+                                   "outlet=Diario+Uno&outlet=Fixture+Daily", "language=es"])
+async def test_every_number_links_to_exactly_its_rows(ds, query):
+    data = await get_json(ds, "/framing/-/framing.json?" + query)
+    links = []
+    collect_links(data, links)
+    assert len(links) > 50
+    for url, count in links:
+        assert await linked_count(ds, url) == count, url
+
+
+async def test_frame_page(ds):
+    data = await get_json(ds, "/framing/-/framing/frames/sovereignty.json")
+    assert data["frame"]["slug"] == "sovereignty"
+    assert data["prevalence"]["sides"]["MX"]["documents"]["k"] == 3
+    texts = [s["text"] for s in data["evidence"]["MX"]]
+    assert "La presidenta afirmó que la soberanía no se negocia." in texts
+    for sentence in data["evidence"]["MX"] + data["evidence"]["US"]:
+        marked = [seg for seg in sentence["segments"] if seg["frame"]]
+        assert marked and "".join(seg["text"] for seg in sentence["segments"]) == sentence["text"]
+    html = (await ds.client.get("/framing/-/framing/frames/sovereignty")).text
+    assert '<mark class="framing-hit"' in html and "soberanía" in html
+    links = []
+    collect_links(data, links)
+    for url, count in links:
+        assert await linked_count(ds, url) == count, url
+    assert (await ds.client.get("/framing/-/framing/frames/nope")).status_code == 404
+
+
+async def test_document_page(ds):
+    data = await get_json(ds, "/framing/-/framing/documents/mx-1.json")
+    assert data["document"]["id"] == "mx-1"
+    assert {h["frame"] for h in data["hits"]} >= {"sovereignty", "cooperation"}
+    text = data["document"]["text"]
+    assert all(text[h["start"]:h["end"]] == h["term"] for h in data["hits"])
+    assert data["quotes"][0]["speaker_actor"] == "sheinbaum"
+    html = (await ds.client.get("/framing/-/framing/documents/mx-1")).text
+    assert 'data-frame="sovereignty"' in html and "framing-legend" in html
+    assert (await ds.client.get("/framing/-/framing/documents/missing")).status_code == 404
+
+
+async def test_methodology_page(ds):
+    html = (await ds.client.get("/-/framing/methodology")).text
+    assert "How frames are coded" in html and "terrorist_designation" in html
+    data = await get_json(ds, "/-/framing/methodology.json")
+    assert len(data["codebook"]["frames"]) == 12
+
+
+@pytest.mark.parametrize("query,message", [
+    ("a=XX", "'a'"), ("b=usa", "'b'"), ("a=US&b=US", "different"), ("kind=news", "'kind'"),
+    ("from=2025-13-01", "'from'"), ("from=2025-03-01&to=2025-02-01", "after"),
+    ("outlet=Nope", "'outlet'"), ("frame=drop%20table", "'frame'"), ("labels=fr", "'labels'"),
+    ("language=xx", "'language'"), ("a=US&a=MX", "once"), ("a=%27%3B--", "'a'"),
+])
+async def test_bad_parameters_get_400(ds, query, message):
+    for suffix in ("", ".json"):
+        response = await ds.client.get(f"/framing/-/framing{suffix}?{query}")
+        assert response.status_code == 400, (query, response.text)
+        assert message in response.text
+
+
+async def test_hostile_values_are_escaped(ds):
+    for path in ("/framing/-/framing?language=es", "/framing/-/framing/frames/sovereignty",
+                 "/framing/-/framing/documents/mx-4", "/-/framing"):
+        html = (await ds.client.get(path)).text
+        assert "<script>alert" not in html and "<svg onload" not in html and "<img src=x" not in html, path
+    html = (await ds.client.get("/framing/-/framing/documents/mx-4")).text
+    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+async def test_private_database_stays_private(db_path):
+    ds = Datasette([str(db_path)], metadata={"databases": {"framing": {"allow": {"id": "editor"}}}})
+    for path in ("/framing/-/framing", "/framing/-/framing.json", "/framing/-/framing/frames/sovereignty",
+                 "/framing/-/framing/frames/sovereignty.json", "/framing/-/framing/documents/mx-1",
+                 "/framing/-/framing/documents/mx-1.json"):
+        response = await ds.client.get(path)
+        assert response.status_code == 403, path
+        assert "soberan" not in response.text and "Diario Uno" not in response.text
+    assert (await ds.client.get("/-/framing.json")).json()["databases"] == []
+    cookies = {"ds_actor": ds.sign({"a": {"id": "editor"}}, "actor")}
+    assert (await ds.client.get("/framing/-/framing.json", cookies=cookies)).status_code == 200
+
+
+async def test_private_table_hides_document_page(db_path):
+    ds = Datasette([str(db_path)], metadata={"databases": {"framing": {"tables": {"documents": {"allow": {"id": "editor"}}}}}})
+    assert (await ds.client.get("/framing/-/framing/documents/mx-1.json")).status_code == 403
+
+
+async def test_menu_and_database_action(ds):
+    html = (await ds.client.get("/framing")).text
+    assert "/framing/-/framing" in html
+    html = (await ds.client.get("/")).text
+    assert "/-/framing" in html
+
+
+async def test_database_without_analysis(tmp_path, fixtures, run_cli):
+    path = tmp_path / "loaded.db"
+    run_cli("load", path, fixtures / "two_sides.jsonl")
+    ds = Datasette([str(path)])
+    response = await ds.client.get("/loaded/-/framing")
+    assert response.status_code == 404 and "datasette-framing analyze" in response.text
+    assert (await ds.client.get("/loaded/-/framing.json")).json()["ok"] is False
+
+
+async def test_canned_pair_query(ds):
+    data = await get_json(ds, "/framing/-/framing.json")
+    pairs = data["cooccurrence"]["US"]
+    assert pairs
+    count = await linked_count(ds, pairs[0]["url"])
+    assert count == pairs[0]["documents"]
