@@ -1,0 +1,122 @@
+"""The dashboard in a real browser: headless Debian Chromium driven by Playwright.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium (``executable_path``).
+`.ci/run` installs the Debian package; with CI=true a missing browser fails the run.
+"""
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = pathlib.Path(__file__).parent / "screenshots"
+
+
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed; in CI the browser tests must run (apt-get install chromium)")
+    pytest.skip("chromium is not installed here; CI installs it and runs these tests")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from click.testing import CliRunner
+    from datasette_framing.cli import cli
+    from conftest import FIXTURES, REPO
+
+    path = tmp_path_factory.mktemp("browser") / "framing.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", str(path), str(FIXTURES / "two_sides.jsonl")]).exit_code == 0
+    assert runner.invoke(cli, ["events", str(path), str(REPO / "data" / "events.csv")]).exit_code == 0
+    assert runner.invoke(cli, ["analyze", str(path)]).exit_code == 0
+    port = free_port()
+    datasette = os.path.join(os.path.dirname(sys.executable), "datasette")
+    process = subprocess.Popen([datasette, "serve", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("datasette did not start: " + process.stdout.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.dialogs = dialogs
+        yield page
+        browser.close()
+
+
+def test_dashboard_filter_drilldown_and_screenshot(server, page):
+    page.goto(server + "/framing/-/framing")
+    assert page.locator("h1").inner_text().startswith("How US and MX frame the story")
+    row = page.locator('tr[data-frame="sovereignty"]')
+    assert "3/4" in row.inner_text().replace(" ", "") or "(3/4)" in row.inner_text()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+
+    # change a filter: official statements only
+    page.select_option('form.framing-filters select[name="kind"]', "official")
+    page.click('form.framing-filters button[type="submit"]')
+    page.wait_for_url(re.compile(r"kind=official"))
+    assert "kind=official" in page.url
+    sov = page.locator('tr[data-frame="sovereignty"]')
+    link = sov.locator("td").nth(2).locator("a").first  # MX documents carrying the frame
+    shown = int(link.inner_text())
+    assert shown == 1
+    # every other link on the page keeps the filter
+    frame_href = page.locator('tr[data-frame="sovereignty"] td').first.locator("a").get_attribute("href")
+    assert "kind=official" in frame_href
+
+    link.click()
+    page.wait_for_load_state()
+    assert "/framing/document_frames" in page.url
+    count_text = page.locator("h3").first.inner_text()
+    assert re.match(rf"^{shown} rows?\b", count_text), count_text
+    page.screenshot(path=str(SCREENSHOTS / "drilldown.png"))
+
+
+def test_hostile_document_runs_no_script(server, page):
+    page.goto(server + "/framing/-/framing/documents/mx-4")
+    assert "<script>alert('title')</script>" in page.locator("h1").inner_text()
+    page.goto(server + "/framing/-/framing?language=es")
+    page.goto(server + "/framing/-/framing/frames/sovereignty")
+    assert page.dialogs == []
