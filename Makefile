@@ -24,10 +24,18 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Build the demo database from data/ (every sample file is marked as written by the team).
+# Feeds and Media Cloud exports carry no country or kind, so each is loaded with its side.
+CORPUS := data/corpus
 db: install
 	rm -f $(DB) $(DB)-wal $(DB)-shm
-	$(BIN)/datasette-framing load $(DB) data/corpus --sample
+	$(BIN)/datasette-framing load $(DB) $(CORPUS)/us_coverage.jsonl $(CORPUS)/us_official.jsonl \
+		$(CORPUS)/mx_coverage.jsonl $(CORPUS)/mx_official.jsonl $(CORPUS)/pages $(CORPUS)/statements --sample
+	$(BIN)/datasette-framing load $(DB) $(CORPUS)/feeds/us_wire.rss $(CORPUS)/mediacloud_us.csv \
+		--country US --kind coverage --sample
+	$(BIN)/datasette-framing load $(DB) $(CORPUS)/feeds/mx_noticias.atom $(CORPUS)/mediacloud_mx.tsv \
+		--country MX --kind coverage --sample
 	$(BIN)/datasette-framing events $(DB) data/events.csv
+	$(BIN)/datasette-framing analyze $(DB)
 
 demo: db
 	$(BIN)/datasette serve $(DB) -m metadata.yml --host 127.0.0.1 --port $(PORT)

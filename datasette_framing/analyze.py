@@ -215,7 +215,12 @@ class _AnalysisWriter:
                             ("document_analysis", analyses), ("quotes", quotes), ("sentence_actors", actors),
                             ("sentence_frames", sentence_frames)):
             if rows:
-                self.db[table].insert_all(rows, batch_size=500, replace=table == "sentence_actors")
+                # Plain executemany: sqlite-utils' per-row conversions cost more than the writes here.
+                columns = list(rows[0])
+                verb = "insert or replace" if table == "sentence_actors" else "insert"
+                sql = (f"{verb} into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                       f"values ({', '.join('?' for _ in columns)})")
+                self.db.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
         self.documents += len(self.pending)
         self.sentences += len(sentences)
         self.pending = []

@@ -10,6 +10,7 @@ STEMMER_LANGUAGES = {"en": "english", "es": "spanish", "pt": "portuguese", "fr":
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=200_000)
 def fold(word):
     """Lower case without accents: ``Intervención`` -> ``intervencion``."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())

@@ -26,10 +26,12 @@ def tone(text, language):
 
 
 def tone_en(text):
-    from textblob import TextBlob
+    # TextBlob's English analyzer object, called directly: the same lexicon and scores as
+    # TextBlob(text).sentiment, without building a result class on every call.
+    from textblob.en import sentiment
 
-    sentiment = TextBlob(text).sentiment
-    return round(sentiment.polarity, 4), round(sentiment.subjectivity, 4)
+    polarity, subjectivity = sentiment(text)
+    return round(polarity, 4), round(subjectivity, 4)
 
 
 @lru_cache(maxsize=1)
@@ -49,14 +51,24 @@ def _lexicon_es():
     return by_stem, by_prefix, negators, intensifiers
 
 
+_MISSING = object()
+_memo = {}
+
+
 def _lookup(token, by_stem, by_prefix):
-    entry = by_stem.get(token.stem)
-    if entry is not None:
-        return entry
-    for prefix, polarity, subjectivity in by_prefix:
-        if token.folded.startswith(prefix):
-            return polarity, subjectivity
-    return None
+    """(polarity, subjectivity) of a word, or None; remembered per word (vocabularies repeat)."""
+    found = _memo.get(token.folded, _MISSING)
+    if found is not _MISSING:
+        return found
+    found = by_stem.get(token.stem)
+    if found is None:
+        for prefix, polarity, subjectivity in by_prefix:
+            if token.folded.startswith(prefix):
+                found = (polarity, subjectivity)
+                break
+    if len(_memo) < 500_000:
+        _memo[token.folded] = found
+    return found
 
 
 def tone_es(text):
