@@ -281,3 +281,23 @@ async def test_sql_functions_through_datasette(analysed):
     assert [h["term"] for h in json.loads(row["h"])] == ["CIA", "drones"]
     assert row["t"] < 0
     assert row["l"] == "es"
+
+
+def test_sentence_search_follows_reanalysis(analysed, tmp_path, run_cli):
+    """The full-text index is maintained in bulk by analyze: old sentences leave it, new ones enter."""
+    db = sqlite_utils.Database(analysed)
+    triggers = {r[0] for r in db.execute("select name from sqlite_master where type='trigger' and tbl_name='sentences'")}
+    assert len(triggers) == 3
+    assert [r["document_id"] for r in db["sentences"].search("soberanía")]
+    changed = tmp_path / "c.jsonl"
+    changed.write_text(json.dumps({"id": "fx-2", "text": "Las remesas crecieron.", "country": "MX", "kind": "coverage"}) + "\n")
+    run_cli("load", analysed, changed)
+    run_cli("analyze", analysed)
+    hits = {r["document_id"] for r in db["sentences"].search("subordinación")}
+    assert "fx-2" not in hits
+    assert {r["document_id"] for r in db["sentences"].search("remesas")} == {"fx-2"}
+    # the index holds exactly one row per sentence
+    assert db.execute("select count(*) from sentences_fts").fetchone()[0] == db["sentences"].count
+    assert {r[0] for r in db.execute("select name from sqlite_master where type='trigger' and tbl_name='sentences'")} == triggers
+    db.execute("pragma integrity_check")
+    assert db.execute("insert into sentences_fts(sentences_fts) values('integrity-check')") is not None
