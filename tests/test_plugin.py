@@ -85,3 +85,55 @@ async def test_hostile_values_are_escaped(tmp_path, run_cli):
     # the language is rejected by the loader, so hostile values never get that far...
     result = run_cli("load", tmp_path / "e.db", path)
     assert result.exit_code == 1 and "unknown language" in result.output
+
+
+def test_metadata_describes_every_table_and_column(tmp_path, fixtures, run_cli):
+    import sqlite_utils
+    import yaml
+    from conftest import REPO
+
+    path = tmp_path / "framing.db"
+    run_cli("load", path, fixtures / "two_sides.jsonl")
+    run_cli("events", path, REPO / "data" / "events.csv")
+    run_cli("analyze", path)
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text())
+    tables = metadata["databases"]["framing"]["tables"]
+    db = sqlite_utils.Database(path)
+    missing = []
+    for table in db.table_names():
+        if table.endswith(("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content")):
+            continue
+        if table not in tables or not tables[table].get("description"):
+            missing.append(table)
+            continue
+        if tables[table].get("hidden"):
+            continue
+        described = tables[table].get("columns") or {}
+        for column in db[table].columns_dict:
+            if column not in described and column not in ("id", "document_id") and not (table, column) == ("actors", "id"):
+                missing.append(f"{table}.{column}")
+    assert missing == []
+
+
+async def test_canned_queries_run(tmp_path, fixtures, run_cli):
+    """Every canned query in metadata.yml runs on a real database with example parameters."""
+    import yaml
+    from conftest import REPO
+
+    path = tmp_path / "framing.db"
+    run_cli("load", path, fixtures / "two_sides.jsonl")
+    run_cli("analyze", path)
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text())
+    queries = metadata["databases"]["framing"]["queries"]
+    assert len(queries) >= 8
+    ds = Datasette([str(path)], metadata=metadata)
+    params = {"frame": "sovereignty", "country": "MX", "kind": "coverage", "from": "2025-01-01",
+              "to": "2025-12-31", "speaker_country": "MX", "q": "soberanía", "actor": "sheinbaum"}
+    for name in list(queries):
+        response = await ds.client.get(f"/framing/{name}.json", params=dict(params, _shape="objects"))
+        assert response.status_code == 200, (name, response.text[:300])
+    rows = (await ds.client.get("/framing/frame_sentences_by_side.json", params=dict(params, _shape="objects"))).json()["rows"]
+    assert rows and all("soberan" in r["text"] for r in rows)
+    rows = (await ds.client.get("/framing/coverage_quoting_other_side.json",
+                                params={"country": "US", "speaker_country": "MX", "_shape": "objects"})).json()["rows"]
+    assert [r["document_id"] for r in rows] == ["us-3"]
