@@ -114,7 +114,8 @@ def analyze(db_path, codebook, workers, all_documents, quiet):
 @click.option("--min-frame-f1", multiple=True, metavar="FRAME=F1", help="Exit non-zero if FRAME's F1 is below F1 (repeatable).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write the sentences the engine got wrong to this JSON Lines file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors_path, as_json):
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), help="Write the scores, dated, to this JSON file (the methodology page reads datasette_framing/validation.json).")
+def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors_path, as_json, save_path):
     """Score frame detection against a hand-coded GOLD set (JSON Lines: text, language, frames)."""
     import json as jsonlib
     from .analysis.codebook import load_codebook, CodebookError
@@ -126,16 +127,29 @@ def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors
     except (CodebookError, GoldError) as e:
         raise click.ClickException(str(e))
     overall, by_language, errors = run(items, cb)
+    from .evaluate import evaluate_tone
+    import datetime as dt
+
+    tone_scores = evaluate_tone(items)
+    scores = {
+        "date": dt.date.today().isoformat(), "gold": gold, "codebook_sha256": cb.sha256,
+        "sentences": overall.sentences, "languages": sorted(by_language),
+        "micro_f1": overall.micro_f1(), "macro_f1": overall.macro_f1(), "frames": overall.per_frame(),
+        "by_language": {k: {"sentences": v.sentences, "micro_f1": v.micro_f1(), "macro_f1": v.macro_f1(),
+                            "frames": v.per_frame()} for k, v in by_language.items()},
+        "tone_agreement": tone_scores,
+    }
     if as_json:
-        click.echo(jsonlib.dumps({
-            "micro_f1": overall.micro_f1(), "macro_f1": overall.macro_f1(), "frames": overall.per_frame(),
-            "languages": {k: {"sentences": v.sentences, "micro_f1": v.micro_f1(), "macro_f1": v.macro_f1(),
-                              "frames": v.per_frame()} for k, v in by_language.items()},
-            "sentences": overall.sentences,
-        }, indent=2))
+        click.echo(jsonlib.dumps(scores, indent=2))
     else:
         for line in report_lines(overall, by_language):
             click.echo(line)
+        for lang, t in tone_scores.items():
+            click.echo(f"tone ({lang}): {t['sentences']} sentences, agreement {t['agreement']:.3f}, "
+                       f"Cohen's kappa {t['kappa']:.3f} (majority-class baseline {t['majority_baseline']:.3f})")
+    if save_path:
+        with open(save_path, "w", encoding="utf-8") as fp:
+            jsonlib.dump(scores, fp, indent=2, ensure_ascii=False)
     if errors_path:
         with open(errors_path, "w", encoding="utf-8") as fp:
             for e in errors:

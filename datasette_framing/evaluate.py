@@ -100,3 +100,52 @@ def report_lines(overall, by_language):
         for slug, v in sorted(scores.per_frame().items()):
             lines.append(f"{slug:<24}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>7.3f}{v['support']:>9}")
     return lines
+
+
+TONE_CLASSES = ("negative", "neutral", "positive")
+NEUTRAL_BAND = 0.1  # |polarity| below this counts as neutral
+
+
+def tone_class(polarity):
+    if polarity is None:
+        return None
+    if polarity <= -NEUTRAL_BAND:
+        return "negative"
+    if polarity >= NEUTRAL_BAND:
+        return "positive"
+    return "neutral"
+
+
+def cohen_kappa(pairs, classes=TONE_CLASSES):
+    """Cohen's kappa for (a, b) label pairs."""
+    n = len(pairs)
+    if not n:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    expected = sum((sum(a == c for a, _ in pairs) / n) * (sum(b == c for _, b in pairs) / n) for c in classes)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def evaluate_tone(items):
+    """Agreement of the tone model with hand-coded tone (negative/neutral/positive), per language."""
+    from .analysis.tone import tone
+
+    by_language = {}
+    for item in items:
+        gold = item.get("tone")
+        if gold not in TONE_CLASSES:
+            continue
+        language = item.get("language") or "en"
+        predicted = tone_class(tone(item["text"], language)[0])
+        if predicted is None:
+            continue
+        by_language.setdefault(language, []).append((gold, predicted))
+    out = {}
+    for language, pairs in sorted(by_language.items()):
+        out[language] = {
+            "sentences": len(pairs),
+            "agreement": sum(a == b for a, b in pairs) / len(pairs),
+            "kappa": cohen_kappa(pairs),
+            "majority_baseline": max(sum(a == c for a, _ in pairs) for c in TONE_CLASSES) / len(pairs),
+        }
+    return out
