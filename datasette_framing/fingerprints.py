@@ -5,11 +5,11 @@ swapped shares almost all of its word 3-grams with the original.  MinHash estima
 that overlap (Jaccard similarity) from a 32-value signature; documents are compared
 only when they share one of 8 bands of 4 values, so a load never compares every pair.
 """
-import re
-import unicodedata
 import zlib
 
 import numpy as np
+
+from .analysis.text import fold_words
 
 SHINGLE = 3
 PERMUTATIONS = 32
@@ -23,15 +23,9 @@ _A = _rng.integers(1, 2**61 - 1, size=PERMUTATIONS, dtype=np.uint64) | np.uint64
 _B = _rng.integers(0, 2**61 - 1, size=PERMUTATIONS, dtype=np.uint64)
 
 
-def words(text):
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.findall(r"\w+", folded)
-
-
 def signature(text):
     """A MinHash signature (uint32 array) or None for texts too short to compare."""
-    tokens = words(text)
+    tokens = fold_words(text)
     if len(tokens) < MIN_WORDS:
         return None
     shingles = {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}

@@ -10,11 +10,30 @@ STEMMER_LANGUAGES = {"en": "english", "es": "spanish", "pt": "portuguese", "fr":
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+def _combining_marks():
+    """A character class of every combining mark (what NFKD splits accents into)."""
+    # Every code point with a non-zero combining class lies below U+20000.
+    marks = [chr(c) for c in range(0x20000) if unicodedata.combining(chr(c)) and not 0xD800 <= c <= 0xDFFF]
+    return re.compile("[" + "".join(re.escape(m) for m in marks) + "]+")
+
+
+COMBINING = _combining_marks()
+
+
+def fold_text(text):
+    """Lower case without accents, for any length of text."""
+    return COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
 @lru_cache(maxsize=200_000)
 def fold(word):
     """Lower case without accents: ``Intervención`` -> ``intervencion``."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_text(word)
+
+
+def fold_words(text):
+    """The folded words of a text (what duplicate detection compares)."""
+    return TOKEN.findall(fold_text(text))
 
 
 @lru_cache(maxsize=8)

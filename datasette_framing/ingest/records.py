@@ -195,9 +195,9 @@ def _clean(value):
 
 def normalize_text(text):
     """The form used to spot duplicates: case, accents and spacing folded."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", folded))
+    from ..analysis.text import fold_words
+
+    return " ".join(fold_words(text))
 
 
 _identifier = None
