@@ -223,3 +223,21 @@ async def test_canned_pair_query(ds):
     assert pairs
     count = await linked_count(ds, pairs[0]["url"])
     assert count == pairs[0]["documents"]
+
+
+async def test_pages_work_on_an_immutable_database_with_inspect_data(db_path, tmp_path):
+    """The read-only publishing path: `datasette inspect` then `datasette -i ... --inspect-file`."""
+    import subprocess, sys, os
+
+    inspect_file = tmp_path / "inspect.json"
+    datasette = os.path.join(os.path.dirname(sys.executable), "datasette")
+    subprocess.run([datasette, "inspect", str(db_path), "--inspect-file", str(inspect_file)], check=True)
+    inspect_data = json.loads(inspect_file.read_text())
+    ds = Datasette(immutables=[str(db_path)], inspect_data=inspect_data)
+    for path in ("/-/framing.json", "/framing/-/framing.json", "/framing/-/framing",
+                 "/framing/-/framing/frames/sovereignty", "/framing/-/framing/documents/mx-1",
+                 "/-/framing/methodology"):
+        response = await ds.client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+    data = (await ds.client.get("/framing/-/framing.json")).json()
+    assert prevalence(data, "sovereignty")["sides"]["MX"]["documents"]["k"] == 3
