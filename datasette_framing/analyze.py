@@ -137,6 +137,24 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
     codebook = load_codebook(codebook_path)
     if not db["documents"].exists():
         raise AnalyzeError("the database has no documents table: load documents first")
+    engine = Engine(codebook)
+    pool = None
+    if workers > 1:
+        # Fork before the transaction fills this process's memory: pages written after a
+        # fork are copied on write, which made the writer slower than the workers gained.
+        global _worker_engine
+        _worker_engine = engine  # inherited by the forked workers: no second compile
+        pool = multiprocessing.get_context("fork").Pool(
+            workers - 1, initializer=_init_worker, initargs=(codebook.path, None))
+    try:
+        return _run(db, codebook, engine, pool, workers, all_documents, progress)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _run(db, codebook, engine, pool, workers, all_documents, progress):
     # A larger page cache keeps index pages of big tables in memory during the writes.
     db.execute("pragma cache_size = -262144")
     with db.atomic():
@@ -151,18 +169,8 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
         triggers = _suspend_sentence_triggers(db)
         removed = _remove_orphans(db)
         writer = _AnalysisWriter(db)
-        engine = Engine(codebook)
-        if workers > 1 and len(pending) > 1:
-            global _worker_engine
-            _worker_engine = engine  # inherited by the forked workers: no second compile
-            ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(codebook.path, run_id)) as pool:
-                # Documents are read here, in the writer's thread, a chunk at a time.
-                for chunk in _document_chunks(db, pending, size=2000):
-                    for doc_id, rows in pool.imap(_analyze_one, chunk, chunksize=4):
-                        writer.add(doc_id, rows)
-                        if progress:
-                            progress(1)
+        if pool is not None and len(pending) > 1:
+            _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress)
         else:
             for chunk in _document_chunks(db, pending):
                 for document in chunk:
@@ -178,6 +186,41 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
             "removed": removed,
         })
     return AnalyzeReport(run_id, writer.documents, writer.sentences, removed, 0)
+
+
+TASK_SIZE = 4  # documents per task sent to a worker process
+
+
+def _analyze_many(documents, run_id):
+    return [document_rows(_worker_engine, dict(zip(DOCUMENT_COLUMNS, d)), run_id) for d in documents]
+
+
+def _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress):
+    """N-way parallel analysis with N processes: N - 1 workers, and this process, which
+    writes whatever is finished and otherwise analyses documents itself (the single
+    SQLite writer never sits idle, and no third process competes for the cores)."""
+    from collections import deque
+
+    # Enough queued work per worker to outlast a batch write (~0.1 s ~ 100 documents).
+    ahead = 64 * (workers - 1)
+    # Documents are read here, in the writer's thread, a chunk at a time.
+    for chunk in _document_chunks(db, pending, size=2000):
+        todo = deque(chunk)
+        running = deque()
+        while todo or running:
+            while todo and len(running) < ahead:
+                task = [todo.popleft() for _ in range(min(TASK_SIZE, len(todo)))]
+                running.append(pool.apply_async(_analyze_many, (task, run_id)))
+            if running and (running[0].ready() or not todo):
+                done = running.popleft().get()
+            else:
+                # Nothing finished yet: analyse the last queued document here.
+                document = todo.pop()
+                done = [document_rows(engine, dict(zip(DOCUMENT_COLUMNS, document)), run_id)]
+            for doc_id, rows in done:
+                writer.add(doc_id, rows)
+                if progress:
+                    progress(1)
 
 
 def _document_chunks(db, ids, size=500):
