@@ -16,6 +16,9 @@ PERMUTATIONS = 32
 BANDS = 8
 ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.8  # estimated Jaccard similarity at or above which a copy is flagged
+# Compare with at most this many of the latest documents sharing a band: boilerplate-heavy
+# corpora make some bands very common, and a syndicated copy is loaded near its original.
+BUCKET_LIMIT = 32
 MIN_WORDS = 12  # shorter texts are too short to call near-identical
 
 _rng = np.random.default_rng(20250220)
@@ -63,7 +66,7 @@ class NearDuplicateIndex:
             return None
         seen, best = set(), None
         for band in bands(sig):
-            for other in self.buckets.get(band, ()):
+            for other in self.buckets.get(band, ())[-BUCKET_LIMIT:]:
                 if other == doc_id or other in seen:
                     continue
                 seen.add(other)
