@@ -320,22 +320,25 @@ async def stance(db, filters, links):
     return out
 
 
-async def tone_by_frame(db, filters, links, frames):
+async def _per_frame_and_side(db, filters, frames, first, second, cell):
+    """[{frame, sides: {country: cell(country, slug, sum(first), sum(second))}}] from frame_daily."""
     where, params = filters.where()
     rows = {(r[0], r[1]): (r[2], r[3]) for r in (await db.execute(
-        f"select country, frame, sum(polarity_sum), sum(toned_sentences) from frame_daily where {where} "
+        f"select country, frame, sum([{first}]), sum([{second}]) from frame_daily where {where} "
         f"group by country, frame", params)).rows}
-    out = []
-    for frame in frames:
-        entry = {"frame": frame["slug"], "sides": {}}
-        for country in filters.sides:
-            total, n = rows.get((country, frame["slug"]), (0, 0))
-            entry["sides"][country] = {
-                "mean": (total / n) if n else None, "n": n, "small": n < stats.MIN_N,
-                "n_url": links.table("sentence_frames", country, [("frame", frame["slug"]), ("polarity__notnull", "1")]),
-            }
-        out.append(entry)
-    return out
+    return [{"frame": f["slug"],
+             "sides": {c: cell(c, f["slug"], *rows.get((c, f["slug"]), (0, 0))) for c in filters.sides}}
+            for f in frames]
+
+
+async def tone_by_frame(db, filters, links, frames):
+    def cell(country, slug, total, n):
+        return {
+            "mean": (total / n) if n else None, "n": n, "small": n < stats.MIN_N,
+            "n_url": links.table("sentence_frames", country, [("frame", slug), ("polarity__notnull", "1")]),
+        }
+
+    return await _per_frame_and_side(db, filters, frames, "polarity_sum", "toned_sentences", cell)
 
 
 async def cooccurrence(db, filters, links, limit=10):
@@ -395,23 +398,15 @@ async def quoted(db, filters, links):
 
 async def voice_by_frame(db, filters, links, frames):
     """Per frame and side: sentences attributed to a speaker vs the outlet's own sentences."""
-    where, params = filters.where()
-    rows = {(r[0], r[1]): (r[2], r[3]) for r in (await db.execute(
-        f"select country, frame, sum(sentences), sum(quoted_sentences) from frame_daily where {where} "
-        f"group by country, frame", params)).rows}
-    out = []
-    for frame in frames:
-        entry = {"frame": frame["slug"], "sides": {}}
-        for country in filters.sides:
-            total, quoted_n = rows.get((country, frame["slug"]), (0, 0))
-            entry["sides"][country] = {
-                "quoted": dict(share(quoted_n, total),
-                               k_url=links.table("sentence_frames", country, [("frame", frame["slug"]), ("quoted", "1")])),
-                "own": {"k": total - quoted_n,
-                        "k_url": links.table("sentence_frames", country, [("frame", frame["slug"]), ("quoted", "0")])},
-            }
-        out.append(entry)
-    return out
+    def cell(country, slug, total, quoted_n):
+        return {
+            "quoted": dict(share(quoted_n, total),
+                           k_url=links.table("sentence_frames", country, [("frame", slug), ("quoted", "1")])),
+            "own": {"k": total - quoted_n,
+                    "k_url": links.table("sentence_frames", country, [("frame", slug), ("quoted", "0")])},
+        }
+
+    return await _per_frame_and_side(db, filters, frames, "sentences", "quoted_sentences", cell)
 
 
 async def outlets_for_frame(db, filters, links, frame, limit=12):

@@ -176,14 +176,31 @@ def _common(datasette, name, holds, filters):
     }
 
 
-async def dashboard_page(datasette, request):
-    name, db, analysed = await _framing_database(datasette, request)
+async def _comparison(datasette, request, tables=()):
+    """Permission checks, the analysed database and validated filters, or the Response to return instead."""
+    name, db, analysed = await _framing_database(datasette, request, tables)
     if not analysed:
         return await not_analysed(datasette, request, name)
     try:
         holds, filters = await _filters(datasette, request, db)
     except dashboard.BadRequest as e:
         return bad_request(str(e), wants_json(request))
+    return name, db, holds, filters
+
+
+async def _render_comparison(datasette, request, template, data, name, holds, filters, timeline):
+    if wants_json(request):
+        return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
+    context = dict(data, **_common(datasette, name, holds, filters))
+    context["svg_chart"] = timeline_chart(timeline, filters)
+    return Response.html(await datasette.render_template(template, context, request=request))
+
+
+async def dashboard_page(datasette, request):
+    prepared = await _comparison(datasette, request)
+    if isinstance(prepared, Response):
+        return prepared
+    name, db, holds, filters = prepared
     links = dashboard.Links(datasette, name, filters)
     frames = holds["frames"]
     prevalence, sides = await dashboard.prevalence(db, filters, links, frames)
@@ -201,22 +218,15 @@ async def dashboard_page(datasette, request):
         "terms": await dashboard.distinctive_terms(db, filters, terms_language) if terms_language else None,
         "min_n": dashboard.stats.MIN_N,
     }
-    if wants_json(request):
-        return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
-    context = dict(data, **_common(datasette, name, holds, filters))
-    context["svg_chart"] = timeline_chart(timeline, filters)
-    return Response.html(await datasette.render_template("framing_dashboard.html", context, request=request))
+    return await _render_comparison(datasette, request, "framing_dashboard.html", data, name, holds, filters, timeline)
 
 
 async def frame_page(datasette, request):
-    name, db, analysed = await _framing_database(datasette, request, tables=("sentences", "documents"))
-    if not analysed:
-        return await not_analysed(datasette, request, name)
+    prepared = await _comparison(datasette, request, tables=("sentences", "documents"))
+    if isinstance(prepared, Response):
+        return prepared
+    name, db, holds, filters = prepared
     slug = request.url_vars["slug"]
-    try:
-        holds, filters = await _filters(datasette, request, db)
-    except dashboard.BadRequest as e:
-        return bad_request(str(e), wants_json(request))
     frame = next((f for f in holds["frames"] if f["slug"] == slug), None)
     if frame is None:
         raise NotFound(f"No frame {slug!r} in this database's codebook")
@@ -232,11 +242,7 @@ async def frame_page(datasette, request):
         "evidence": {c: await dashboard.evidence(db, filters, slug, c) for c in filters.sides},
         "outlets": await dashboard.outlets_for_frame(db, filters, links, slug),
     }
-    if wants_json(request):
-        return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
-    context = dict(data, **_common(datasette, name, holds, filters))
-    context["svg_chart"] = timeline_chart(timeline, filters)
-    return Response.html(await datasette.render_template("framing_frame.html", context, request=request))
+    return await _render_comparison(datasette, request, "framing_frame.html", data, name, holds, filters, timeline)
 
 
 async def document_page(datasette, request):

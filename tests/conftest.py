@@ -39,3 +39,14 @@ def table_snapshot(path):
 @pytest.fixture
 def snapshot():
     return table_snapshot
+
+
+def build_two_sides_db(path):
+    """The views' fixture database: two_sides.jsonl loaded, the events, analysed."""
+    runner = CliRunner()
+    for args in (["load", str(path), str(FIXTURES / "two_sides.jsonl")],
+                 ["events", str(path), str(REPO / "data" / "events.csv")],
+                 ["analyze", str(path)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    return path

@@ -37,15 +37,9 @@ def free_port():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from click.testing import CliRunner
-    from datasette_framing.cli import cli
-    from conftest import FIXTURES, REPO
+    from conftest import build_two_sides_db
 
-    path = tmp_path_factory.mktemp("browser") / "framing.db"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["load", str(path), str(FIXTURES / "two_sides.jsonl")]).exit_code == 0
-    assert runner.invoke(cli, ["events", str(path), str(REPO / "data" / "events.csv")]).exit_code == 0
-    assert runner.invoke(cli, ["analyze", str(path)]).exit_code == 0
+    path = build_two_sides_db(tmp_path_factory.mktemp("browser") / "framing.db")
     port = free_port()
     datasette = os.path.join(os.path.dirname(sys.executable), "datasette")
     process = subprocess.Popen([datasette, "serve", str(path), "--host", "127.0.0.1", "--port", str(port)],

@@ -11,16 +11,9 @@ from datasette_framing import compat
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
-    from click.testing import CliRunner
-    from datasette_framing.cli import cli
-    from conftest import FIXTURES, REPO
+    from conftest import build_two_sides_db
 
-    path = tmp_path_factory.mktemp("views") / "framing.db"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["load", str(path), str(FIXTURES / "two_sides.jsonl")]).exit_code == 0
-    assert runner.invoke(cli, ["events", str(path), str(REPO / "data" / "events.csv")]).exit_code == 0
-    result = runner.invoke(cli, ["analyze", str(path)])
-    assert result.exit_code == 0, result.output
+    path = build_two_sides_db(tmp_path_factory.mktemp("views") / "framing.db")
     return path
 
 
