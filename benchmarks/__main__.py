@@ -120,7 +120,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     directory = args.keep or tempfile.mkdtemp(prefix="framing-bench-")
     os.makedirs(directory, exist_ok=True)
-    lines = [f"# Benchmark results", "", f"{dt.date.today().isoformat()} — {machine()}", ""]
+    lines = ["# Benchmark results", "", f"{dt.date.today().isoformat()} — {machine()}", ""]
     started = time.perf_counter()
     if args.only in (None, "analyze"):
         lines += ["## analyze", ""]

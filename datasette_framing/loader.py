@@ -10,7 +10,7 @@ import os
 
 from . import store
 from .fingerprints import NearDuplicateIndex, signature
-from .ingest import InputError, RawRecord, Skipped, read_path, iter_files
+from .ingest import InputError, Skipped, read_path, iter_files
 from .ingest.records import normalize, COUNTRIES, KINDS
 
 BATCH = 1000

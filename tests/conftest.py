@@ -1,6 +1,5 @@
 import os
 import pathlib
-import shutil
 
 import pytest
 import sqlite_utils

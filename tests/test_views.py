@@ -1,9 +1,7 @@
 """The comparison pages through Datasette's test client, on a fixture with known answers."""
 import json
-import urllib.parse
 
 import pytest
-import sqlite_utils
 from datasette.app import Datasette
 
 from datasette_framing import compat

@@ -15,7 +15,6 @@ ignored:
 Punctuation is ignored, so ``u s`` matches "U.S." and ``ee uu`` matches "EE.UU.".
 """
 from dataclasses import dataclass
-import re
 
 from .text import fold, stem, TOKEN
 
