@@ -311,3 +311,34 @@ def test_sentence_search_follows_reanalysis(analysed, tmp_path, run_cli):
     assert {r[0] for r in db.execute("select name from sqlite_master where type='trigger' and tbl_name='sentences'")} == triggers
     db.execute("pragma integrity_check")
     assert db.execute("insert into sentences_fts(sentences_fts) values('integrity-check')") is not None
+
+
+def test_evaluate_scores_and_thresholds(tmp_path, run_cli):
+    gold = tmp_path / "gold.jsonl"
+    items = [
+        {"id": "1", "text": "La soberanía no se negocia.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
+        {"id": "2", "text": "Los aranceles afectarán las exportaciones.", "language": "es", "frames": ["economy_trade"], "tone": "negative"},
+        # a gold code the engine misses (no marker words): one false negative
+        {"id": "3", "text": "Nadie decide por nosotros en nuestra casa, dijo la presidenta.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
+        {"id": "4", "text": "The CIA flew drones over Mexico.", "language": "en", "frames": ["military_action"], "tone": "neutral"},
+        {"id": "5", "text": "He was the designated driver.", "language": "en", "frames": [], "tone": "neutral"},
+    ]
+    gold.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items))
+    result = run_cli("evaluate", gold, "--json")
+    assert result.exit_code == 0
+    scores = json.loads(result.output)
+    assert scores["frames"]["sovereignty"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3),
+                                               "support": 2, "tp": 1, "fp": 0, "fn": 1}
+    assert scores["by_language"]["en"]["micro_f1"] == 1.0
+    assert scores["micro_f1"] == pytest.approx(2 * 0.75 / 1.75)  # p = 1, r = 3/4
+    errors = tmp_path / "errors.jsonl"
+    result = run_cli("evaluate", gold, "--min-frame-f1", "sovereignty=0.9", "--errors", errors)
+    assert result.exit_code == 1 and "sovereignty F1 0.667 < 0.9" in result.output
+    assert json.loads(errors.read_text())["missed"] == ["sovereignty"]
+    result = run_cli("evaluate", gold, "--min-language-f1", "0.85")
+    assert result.exit_code == 1 and "es micro-F1" in result.output
+    assert run_cli("evaluate", gold, "--min-micro-f1", "0.8").exit_code == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "frames": ["nope"]}\n')
+    result = run_cli("evaluate", bad)
+    assert result.exit_code == 1 and "bad.jsonl, line 1: unknown frame" in result.output

@@ -232,3 +232,23 @@ async def test_pages_work_on_an_immutable_database_with_inspect_data(db_path, tm
         assert response.status_code == 200, (path, response.text[:300])
     data = (await ds.client.get("/framing/-/framing.json")).json()
     assert prevalence(data, "sovereignty")["sides"]["MX"]["documents"]["k"] == 3
+
+
+async def test_methodology_shows_saved_validation_figures(ds, tmp_path, monkeypatch, run_cli):
+    """`evaluate --save` writes the figures the methodology page shows."""
+    from datasette_framing import views
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [
+        {"text": "La soberanía no se negocia.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
+        {"text": "Tariffs rose again.", "language": "en", "frames": ["economy_trade"], "tone": "neutral"},
+        {"text": "The weather was mild.", "language": "en", "frames": [], "tone": "neutral"},
+    ]) + "\n")
+    saved = tmp_path / "validation.json"
+    result = run_cli("evaluate", gold, "--save", saved)
+    assert result.exit_code == 0, result.output
+    monkeypatch.setattr(views, "VALIDATION_FILE", str(saved))
+    html = (await ds.client.get("/-/framing/methodology")).text
+    assert "micro-F1 <strong>1.000</strong>" in html and "3 sentences" in html
+    data = (await ds.client.get("/-/framing/methodology.json")).json()
+    assert data["validation"]["sentences"] == 3 and data["validation"]["frames"]["sovereignty"]["f1"] == 1.0
