@@ -96,50 +96,42 @@ class Filters:
     def sides(self):
         return [self.a, self.b]
 
-    def where(self, country=None, extra=None, table=""):
-        """(sql, params) restricting the shared columns; ``country`` one side or both."""
+    # Each condition once: (column, Datasette filter suffix, SQL operator, value).
+    _OPERATORS = {"": "=", "gte": ">=", "lte": "<=", "in": "in"}
+
+    def conditions(self, country):
+        """The filters as (column, suffix, value) triples; ``country`` one side, or None for both."""
+        found = [("country", "", country) if country is not None else ("country", "in", list(self.sides))]
+        if self.kind != "both":
+            found.append(("kind", "", self.kind))
+        if self.language:
+            found.append(("language", "", self.language))
+        if self.date_from:
+            found.append(("day", "gte", self.date_from))
+        if self.date_to:
+            found.append(("day", "lte", self.date_to))
+        if self.outlets:
+            found.append(("outlet", "in", list(self.outlets)))
+        return found
+
+    def where(self, country=None, table=""):
+        """(sql, params) restricting the shared columns, every value a bound parameter."""
         prefix = f"{table}." if table else ""
         clauses, params = [], []
-        if country is None:
-            clauses.append(f"{prefix}country in (?, ?)")
-            params += self.sides
-        else:
-            clauses.append(f"{prefix}country = ?")
-            params.append(country)
-        if self.kind != "both":
-            clauses.append(f"{prefix}kind = ?")
-            params.append(self.kind)
-        if self.language:
-            clauses.append(f"{prefix}language = ?")
-            params.append(self.language)
-        if self.date_from:
-            clauses.append(f"{prefix}day >= ?")
-            params.append(self.date_from)
-        if self.date_to:
-            clauses.append(f"{prefix}day <= ?")
-            params.append(self.date_to)
-        if self.outlets:
-            clauses.append(f"{prefix}outlet in ({', '.join('?' for _ in self.outlets)})")
-            params += self.outlets
-        for column, value in (extra or {}).items():
-            clauses.append(f"{prefix}{column} = ?")
-            params.append(value)
+        for column, suffix, value in self.conditions(country):
+            if suffix == "in":
+                clauses.append(f"{prefix}{column} in ({', '.join('?' for _ in value)})")
+                params += value
+            else:
+                clauses.append(f"{prefix}{column} {self._OPERATORS[suffix]} ?")
+                params.append(value)
         return " and ".join(clauses), params
 
     def table_args(self, country):
         """Datasette table filters selecting the same rows as ``where(country)``."""
-        args = [("country", country)]
-        if self.kind != "both":
-            args.append(("kind", self.kind))
-        if self.language:
-            args.append(("language", self.language))
-        if self.date_from:
-            args.append(("day__gte", self.date_from))
-        if self.date_to:
-            args.append(("day__lte", self.date_to))
-        if self.outlets:
-            args.append(("outlet__in", json.dumps(self.outlets, ensure_ascii=False)))
-        return args
+        return [(f"{column}__{suffix}" if suffix else column,
+                 json.dumps(value, ensure_ascii=False) if suffix == "in" else value)
+                for column, suffix, value in self.conditions(country)]
 
     def query_args(self, **overrides):
         """This page's query string (every filter kept), with some values changed."""
