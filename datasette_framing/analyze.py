@@ -166,7 +166,7 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress):
             "engine_version": ENGINE_VERSION, "workers": workers, "all_documents": int(bool(all_documents)),
         }).last_pk
         _write_codebook(db, codebook)
-        triggers = _suspend_sentence_triggers(db)
+        triggers = store.suspend_fts_triggers(db, "sentences")
         removed = _remove_orphans(db)
         writer = _AnalysisWriter(db)
         if pool is not None and len(pending) > 1:
@@ -253,20 +253,6 @@ def _remove_orphans(db):
            (select id from documents where duplicate_of is null)""")]
     _delete_analysis(db, orphans)
     return len(orphans)
-
-
-def _suspend_sentence_triggers(db):
-    """Drop the full-text triggers of ``sentences`` for this transaction; returns their SQL.
-
-    Indexing a batch of sentences with one INSERT ... SELECT costs a quarter of what the
-    per-row trigger costs.  The caller re-creates the triggers before committing, so the
-    database is never left without them.
-    """
-    rows = db.execute(
-        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'sentences'").fetchall()
-    for name, _ in rows:
-        db.execute(f"drop trigger [{name}]")
-    return [sql for _, sql in rows]
 
 
 def _delete_analysis(db, ids):

@@ -79,6 +79,7 @@ def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=Fa
                 db, list(paths),
                 {"format": fmt, "defaults": defaults, "encoding": encoding, "skip_errors": skip_errors},
             )
+            triggers = store.suspend_fts_triggers(db, "documents")
             writer = _Writer(db, report)
             tracker = _Progress(progress)
             for path in paths:
@@ -103,6 +104,8 @@ def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=Fa
                     _problem(e, report, skip_errors)
                 tracker.file_done()
             writer.flush()
+            for sql in triggers:
+                db.execute(sql)
             store.refresh_outlets(db)
             store.finish_run(db, report.run_id, report.counts)
     except InputError as e:
@@ -171,7 +174,9 @@ class _Writer:
                 self.report.unchanged += 1
                 return
             self._mark_duplicates(row)
+            self._index_text("delete", document.id)
             self.db["documents"].upsert(row, pk="id")
+            self._index_text("insert", document.id)
             self._write_fingerprint(row)
             self.report.updated += 1
             return
@@ -199,6 +204,15 @@ class _Writer:
         if sig is not None:
             self.fingerprints[row["id"]] = sig.tobytes()
 
+    def _index_text(self, action, doc_id):
+        # The full-text triggers are suspended during a load (see store.suspend_fts_triggers).
+        if action == "delete":
+            sql = ("insert into documents_fts (documents_fts, rowid, title, text) "
+                   "select 'delete', rowid, title, text from documents where id = ?")
+        else:
+            sql = "insert into documents_fts (rowid, title, text) select rowid, title, text from documents where id = ?"
+        self.db.execute(sql, [doc_id])
+
     def _write_fingerprint(self, row):
         blob = self.fingerprints.pop(row["id"], None)
         if blob is not None:
@@ -206,7 +220,14 @@ class _Writer:
 
     def flush(self):
         if self.pending:
-            self.db["documents"].insert_all(self.pending.values(), batch_size=BATCH)
+            columns = list(store.DOCUMENT_COLUMNS)
+            last = self.db.execute("select coalesce(max(rowid), 0) from documents").fetchone()[0]
+            self.db.conn.executemany(
+                f"insert into documents ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+                [tuple(row.get(c) for c in columns) for row in self.pending.values()],
+            )
+            self.db.execute("insert into documents_fts (rowid, title, text) "
+                            "select rowid, title, text from documents where rowid > ?", [last])
             self.existing.update(self.pending)
             self.pending = {}
         if self.fingerprints:

@@ -35,9 +35,13 @@ def fold(word):
     return fold_text(word)
 
 
+@lru_cache(maxsize=2)
 def fold_words(text):
-    """The folded words of a text (what duplicate detection compares)."""
-    return TOKEN.findall(fold_text(text))
+    """The folded words of a text (what duplicate detection compares), as a tuple.
+
+    The loader asks twice for each document (text hash, then MinHash), hence the tiny cache.
+    """
+    return tuple(TOKEN.findall(fold_text(text)))
 
 
 @lru_cache(maxsize=8)

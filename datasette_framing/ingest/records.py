@@ -96,12 +96,16 @@ def normalize(raw, defaults=None):
     def fail(message):
         raise InputError(raw.source, raw.position, message)
 
+    fallbacks = raw.fallbacks
+
     def text_field(name):
         value = fields.get(name)
+        if value is None and name not in defaults and name not in fallbacks:
+            return None
         if _blank(value):
             value = defaults.get(name)
         if _blank(value):
-            value = raw.fallbacks.get(name)
+            value = fallbacks.get(name)
         if _blank(value):
             return None
         if isinstance(value, (list, tuple)):
