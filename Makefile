@@ -16,7 +16,7 @@ $(VENV)/.installed: $(BIN)/python setup.py
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python setup.py
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,dask]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -38,6 +38,7 @@ setup(
         "numpy>=1.22",
     ],
     extras_require={
+        "dask": ["dask[distributed]>=2024.1"],
         "test": [
             "pytest>=7",
             "pytest-asyncio>=0.21",

@@ -132,12 +132,26 @@ def document_rows(engine, document, run_id):
     return doc_id, rows
 
 
-def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=None):
-    """Analyse pending documents of ``db``; ``progress(n)`` is called after each document."""
+def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=None, dask_scheduler=None):
+    """Analyse pending documents of ``db``; ``progress(n)`` is called after each document.
+
+    ``dask_scheduler`` (an address, or a ``dask.distributed.Client``) sends the analysis to a
+    Dask cluster instead of local processes; this process still writes every row.
+    """
     codebook = load_codebook(codebook_path)
     if not db["documents"].exists():
         raise AnalyzeError("the database has no documents table: load documents first")
     engine = Engine(codebook)
+    if dask_scheduler is not None:
+        from . import dask_analysis
+
+        owned = isinstance(dask_scheduler, str)
+        client = dask_analysis.connect(dask_scheduler) if owned else dask_scheduler
+        try:
+            return _run(db, codebook, engine, None, workers, all_documents, progress, client)
+        finally:
+            if owned:
+                client.close()
     pool = None
     if workers > 1:
         # Fork before the transaction fills this process's memory: pages written after a
@@ -154,7 +168,7 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
             pool.join()
 
 
-def _run(db, codebook, engine, pool, workers, all_documents, progress):
+def _run(db, codebook, engine, pool, workers, all_documents, progress, client=None):
     # A larger page cache keeps index pages of big tables in memory during the writes.
     db.execute("pragma cache_size = -262144")
     with db.atomic():
@@ -169,7 +183,11 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress):
         triggers = store.suspend_fts_triggers(db, "sentences")
         removed = _remove_orphans(db)
         writer = _AnalysisWriter(db)
-        if pool is not None and len(pending) > 1:
+        if client is not None:
+            from .dask_analysis import analyze_on_cluster
+
+            analyze_on_cluster(client, codebook, _document_chunks(db, pending, size=2000), run_id, writer, progress)
+        elif pool is not None and len(pending) > 1:
             _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress)
         else:
             for chunk in _document_chunks(db, pending):

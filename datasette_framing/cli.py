@@ -84,8 +84,9 @@ def events(db_path, path):
 @click.option("--codebook", type=click.Path(exists=True, dir_okay=False), help="A YAML codebook of your own (default: the shipped U.S.–Mexico codebook).")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
 @click.option("--all", "all_documents", is_flag=True, help="Re-analyse every document, not only new or changed ones.")
+@click.option("--dask-scheduler", metavar="ADDRESS", help="Analyse on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local processes; needs the [dask] extra.")
 @click.option("--quiet", "-q", is_flag=True)
-def analyze(db_path, codebook, workers, all_documents, quiet):
+def analyze(db_path, codebook, workers, all_documents, dask_scheduler, quiet):
     """Split DB's documents into sentences and code frames, tone, quotes, actors and stance."""
     from .analyze import analyze as run, AnalyzeError, pending_documents
     from .analysis.codebook import CodebookError
@@ -96,9 +97,10 @@ def analyze(db_path, codebook, workers, all_documents, quiet):
             from .analysis.codebook import load_codebook
             total = len(pending_documents(db, load_codebook(codebook), all_documents)) if db["documents"].exists() else 0
             with click.progressbar(length=total, label="Analysing", file=sys.stderr) as bar:
-                report = run(db, codebook, workers, all_documents, progress=bar.update)
+                report = run(db, codebook, workers, all_documents, progress=bar.update,
+                             dask_scheduler=dask_scheduler)
         else:
-            report = run(db, codebook, workers, all_documents)
+            report = run(db, codebook, workers, all_documents, dask_scheduler=dask_scheduler)
     except (AnalyzeError, CodebookError) as e:
         raise click.ClickException(str(e))
     if not quiet:

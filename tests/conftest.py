@@ -49,3 +49,17 @@ def build_two_sides_db(path):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     return path
+
+
+# The analysis tables a parallel or distributed run must write exactly as a serial run does.
+COMPARED_TABLES = ("sentences", "frame_hits", "sentence_frames", "sentence_actors", "document_frames", "quotes",
+                   "document_analysis", "side_daily", "frame_daily", "pair_daily", "quote_daily")
+
+
+def analysis_rows(path, table):
+    """Every row of ``table``, sorted, without the run number (and the write-order ids of
+    frame_hits and quotes): what must be identical however the analysis was computed."""
+    db = sqlite_utils.Database(path)
+    skip = ("analysis_run", "id") if table in ("frame_hits", "quotes") else ("analysis_run",)
+    columns = [c for c in db[table].columns_dict if c not in skip]
+    return sorted(db.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{table}]").fetchall(), key=repr)

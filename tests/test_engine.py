@@ -4,6 +4,7 @@ import json
 import pytest
 import sqlite_utils
 
+from conftest import COMPARED_TABLES, analysis_rows
 from datasette_framing.analysis.codebook import load_codebook, compile_codebook, CodebookError
 from datasette_framing.analysis.frames import match_sentence
 from datasette_framing.analysis.pipeline import Engine, designation_stance
@@ -239,20 +240,9 @@ def test_parallel_matches_serial(tmp_path, fixtures, run_cli):
         paths[workers] = tmp_path / f"w{workers}.db"
         run_cli("load", paths[workers], corpus, fixtures / "page.html", fixtures / "statement.md")
         assert run_cli("analyze", paths[workers], "--workers", workers).exit_code == 0
-    tables = ("sentences", "frame_hits", "sentence_frames", "sentence_actors", "document_frames", "quotes",
-              "side_daily", "frame_daily", "pair_daily", "quote_daily")
-
-    def rows(path, table):
-        db = sqlite_utils.Database(path)
-        # frame_hits and quotes number their rows in write order; everything else must match
-        skip = ("analysis_run", "id") if table in ("frame_hits", "quotes") else ("analysis_run",)
-        columns = [c for c in db[table].columns_dict if c not in skip]
-        return sorted(db.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{table}]").fetchall(),
-                      key=repr)
-
-    for table in tables:
-        assert rows(paths[1], table) == rows(paths[2], table), table
-    assert len(rows(paths[1], "sentences")) > 500
+    for table in COMPARED_TABLES:
+        assert analysis_rows(paths[1], table) == analysis_rows(paths[2], table), table
+    assert len(analysis_rows(paths[1], "sentences")) > 500
 
 
 def test_failed_analysis_writes_nothing(analysed, tmp_path, run_cli, snapshot):

@@ -62,6 +62,11 @@ def load_codebook(path=None):
             raw = fp.read()
     except OSError as e:
         raise CodebookError(f"{path}: cannot read the codebook: {e.strerror}") from None
+    return codebook_from_bytes(raw, path)
+
+
+def codebook_from_bytes(raw, path="<codebook>"):
+    """Compile a codebook from the bytes of its YAML file (what a remote worker receives)."""
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as e:
