@@ -68,7 +68,7 @@ def sentence(rng, templates):
         n=rng.randint(2, 900))
 
 
-def documents(count, seed=2025, min_sentences=8, max_sentences=16):
+def documents(count, seed=2025, min_sentences=8, max_sentences=16, prefix="bench"):
     rng = random.Random(seed)
     start = dt.date(2025, 1, 1)
     for i in range(count):
@@ -78,13 +78,13 @@ def documents(count, seed=2025, min_sentences=8, max_sentences=16):
         templates = EN if language == "en" else ES
         text = " ".join(sentence(rng, templates) for _ in range(rng.randint(min_sentences, max_sentences)))
         yield {
-            "id": f"bench-{i}", "title": sentence(rng, templates)[:80], "text": text,
+            "id": f"{prefix}-{i}", "title": sentence(rng, templates)[:80], "text": text,
             "outlet": rng.choice(OUTLETS[(country, kind)]), "country": country, "kind": kind,
             "language": language, "published": (start + dt.timedelta(days=rng.randint(0, 333))).isoformat(),
         }
 
 
-def write_jsonl(path, count, seed=2025):
+def write_jsonl(path, count, seed=2025, prefix="bench"):
     with open(path, "w", encoding="utf-8") as fp:
-        for doc in documents(count, seed):
+        for doc in documents(count, seed, prefix=prefix):
             fp.write(json.dumps(doc, ensure_ascii=False) + "\n")

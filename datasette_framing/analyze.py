@@ -148,7 +148,9 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
         owned = isinstance(dask_scheduler, str)
         client = dask_analysis.connect(dask_scheduler) if owned else dask_scheduler
         try:
-            return _run(db, codebook, engine, None, workers, all_documents, progress, client)
+            report = _run(db, codebook, engine, None, workers, all_documents, progress, client)
+            store.checkpoint(db)
+            return report
         finally:
             if owned:
                 client.close()
@@ -161,7 +163,9 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
         pool = multiprocessing.get_context("fork").Pool(
             workers - 1, initializer=_init_worker, initargs=(codebook.path, None))
     try:
-        return _run(db, codebook, engine, pool, workers, all_documents, progress)
+        report = _run(db, codebook, engine, pool, workers, all_documents, progress)
+        store.checkpoint(db)
+        return report
     finally:
         if pool is not None:
             pool.terminate()

@@ -7,6 +7,7 @@ and load it again.
 """
 import hashlib
 
+from . import store
 from .ingest import InputError, read_path
 from .ingest.records import parse_date, COUNTRIES
 
@@ -46,4 +47,5 @@ def load_events(db, path):
             db["events"].create(COLUMNS, pk="id")
             db["events"].create_index(["date"])
         db["events"].upsert_all(rows, pk="id")
+    store.checkpoint(db)
     return len(rows)

@@ -110,6 +110,7 @@ def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=Fa
             store.finish_run(db, report.run_id, report.counts)
     except InputError as e:
         raise LoadError(str(e)) from None
+    store.checkpoint(db)
     return report
 
 

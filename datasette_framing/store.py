@@ -41,8 +41,23 @@ CONTENT_FIELDS = (
 
 
 def open_db(path):
+    """The database a command writes to, in WAL mode: Datasette can keep serving the same
+    file while a load or an analysis runs, and sees each one only once it has committed."""
     db = sqlite_utils.Database(path)
+    if db.journal_mode != "wal":
+        db.enable_wal()
     return db
+
+
+def checkpoint(db):
+    """Copy the committed WAL into the database file after a command's transaction.
+
+    Readers that open the file immutable (``datasette -i``, ``datasette inspect``) never
+    read the WAL; after this they see everything.  Readers still holding an old snapshot
+    can keep the WAL from being emptied; that is harmless (the next command retries).
+    """
+    if db.journal_mode == "wal":
+        db.execute("pragma wal_checkpoint(truncate)")
 
 
 def now():
