@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8001
 DB := framing.db
 
-.PHONY: demo test install install-test db serve clean benchmark
+.PHONY: demo test install install-test db serve clean benchmark loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ benchmark: install-test
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm *.egg-info
+
+# Concurrent requests to every plugin page of the demo database for 30 s (loopback only).
+loadtest: db
+	$(BIN)/python -m benchmarks.serve_load $(DB) --duration 30 --concurrency 8
