@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -39,7 +40,9 @@ class Server:
         argv = [datasette, "serve", str(self.db_path), "--host", "127.0.0.1", "--port", str(port)]
         if self.metadata:
             argv += ["-m", str(self.metadata)]
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # The request log goes to a file: a pipe nobody reads would fill up and stall the server.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{port}"
         deadline = time.time() + 30
         while True:
@@ -49,12 +52,18 @@ class Server:
             except OSError:
                 if time.time() > deadline or self.process.poll() is not None:
                     self.process.kill()
-                    raise RuntimeError("datasette did not start: " + self.process.stdout.read().decode()[-2000:])
+                    self.log.seek(0)
+                    raise RuntimeError("datasette did not start: " + self.log.read().decode()[-2000:])
                 time.sleep(0.2)
 
     def __exit__(self, *exc):
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 def plugin_paths(db_path):

@@ -7,11 +7,6 @@ import os
 import pathlib
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -29,35 +24,14 @@ def chromium_path():
     pytest.skip("chromium is not installed here; CI installs it and runs these tests")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    from benchmarks.serve_load import Server
     from conftest import build_two_sides_db
 
     path = build_two_sides_db(tmp_path_factory.mktemp("browser") / "framing.db")
-    port = free_port()
-    datasette = os.path.join(os.path.dirname(sys.executable), "datasette")
-    process = subprocess.Popen([datasette, "serve", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("datasette did not start: " + process.stdout.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with Server(path, metadata=None) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")
