@@ -19,6 +19,17 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 KINDS = ("coverage", "official", "both")
 MAX_OUTLETS = 50
+COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30})$")
+DEFAULT_COLOR = "#666666"
+
+
+def safe_color(value):
+    """A codebook colour fit for a style attribute (``#hex`` or a colour name); anything else is grey.
+
+    Codebooks are user files: a colour such as ``red; background: url(...)`` would otherwise
+    inject CSS into every page that shows the frame."""
+    value = (value or "").strip() if isinstance(value, str) else ""
+    return value if COLOR.match(value) else DEFAULT_COLOR
 
 
 class BadRequest(ValueError):
@@ -80,7 +91,7 @@ class Filters:
             raise BadRequest(f"at most {MAX_OUTLETS} outlets at a time")
         unknown = [o for o in chosen if o not in outlets]
         if unknown:
-            raise BadRequest(f"'outlet': unknown outlet {unknown[0]!r}")
+            raise BadRequest(f"'outlet': unknown outlet {_shown(unknown[0])}")
         frame = one("frame") or (frames[0] if frames else None)
         if frame is not None and frame not in frames:
             raise BadRequest(f"'frame' must be one of: {', '.join(frames)}")
@@ -149,6 +160,11 @@ class Filters:
                 "frame": self.frame, "labels": self.labels, "terms": self.terms}
 
 
+def _shown(value, limit=80):
+    """A value from the query string, quoted and cut short, for a message."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def _date(value, name):
     if not value:
         return None
@@ -186,7 +202,7 @@ async def context(db):
         "select language from side_daily where language is not null group by language order by sum(sentences) desc")).rows]
     outlets = [r[0] for r in (await db.execute(
         "select outlet from side_daily where outlet is not null group by outlet order by outlet")).rows]
-    frames = [dict(r) for r in (await db.execute(
+    frames = [dict(dict(r), color=safe_color(r["color"])) for r in (await db.execute(
         "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
     span = (await db.execute("select min(day), max(day) from side_daily")).first()
     samples = (await db.execute("select count(*) from documents where sample = 1")).first()[0]
@@ -517,7 +533,8 @@ async def distinctive_terms(db, filters, language, per_side=15, max_sentences=40
     # Rare terms say little and cost time: keep those seen at least 3 times in all.
     a = {w: c for w, c in a.items() if c + b.get(w, 0) >= 3}
     b = {w: c for w, c in b.items() if c + a.get(w, 0) >= 3}
-    scores = stats.log_odds(a, b)
+    # Log-odds compare a term with the rest of the vocabulary: with fewer than two terms there is no rest.
+    scores = stats.log_odds(a, b) if len(set(a) | set(b)) >= 2 else {}
     ranked = sorted(scores.items(), key=lambda kv: kv[1][1])
     def entry(term, z, country):
         return {"term": term, "z": z, "count_a": a.get(term, 0), "count_b": b.get(term, 0), "country": country}

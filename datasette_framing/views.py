@@ -7,6 +7,8 @@ import json
 import os
 import urllib.parse
 
+from datasette.utils import tilde_decode, tilde_encode
+from markupsafe import Markup, escape
 from datasette.utils.asgi import Response, Forbidden, NotFound
 
 from . import compat, dashboard, queries
@@ -51,14 +53,25 @@ def plugin_config(datasette):
     return {k: config.get(k) for k in ("side_a", "side_b", "kind")}
 
 
+def url_var(request, name):
+    """A value from the path, as Datasette encodes it in URLs (``~2E`` for ``.``, and so on)."""
+    return tilde_decode(request.url_vars[name])
+
+
 def wants_json(request):
     return request.url_vars.get("format") == ".json"
 
 
-def bad_request(message, as_json):
-    if as_json:
+async def bad_request(datasette, request, message):
+    """A 400 naming the parameter: JSON, or Datasette's error page (the message is escaped there)."""
+    if wants_json(request):
         return Response.json({"ok": False, "error": message, "status": 400}, status=400)
-    return Response.text(f"400 Bad Request: {message}", status=400)
+    # The message goes into element text, where an apostrophe is inert: the quotes around
+    # parameter names stay readable; everything else stays escaped.
+    text = Markup(str(escape(message)).replace("&#39;", "'"))
+    page = await datasette.render_template(
+        "error.html", {"ok": False, "error": text, "status": 400, "title": "Bad request"}, request=request)
+    return Response.html(page, status=400)
 
 
 async def render(datasette, request, template, data):
@@ -115,7 +128,7 @@ async def framing_index(datasette, request):
 
 async def _framing_database(datasette, request, tables=()):
     """The database named in the URL, after the permission checks; raises NotFound/Forbidden."""
-    name = request.url_vars["database"]
+    name = url_var(request, "database")
     if name not in datasette.databases or name == "_internal":
         raise NotFound(f"Database not found: {name}")
     if not await compat.can_view(datasette, request.actor, name):
@@ -171,7 +184,7 @@ def _common(datasette, name, holds, filters):
         "frame_url": lambda slug: datasette.urls.database(name) + "/-/framing/frames/"
                                   + urllib.parse.quote(slug) + "?" + filters.query_args(frame=slug),
         "document_url": lambda doc_id: datasette.urls.database(name) + "/-/framing/documents/"
-                                       + urllib.parse.quote(str(doc_id), safe="") + "?" + filters.query_args(),
+                                       + tilde_encode(str(doc_id)) + "?" + filters.query_args(),
         "methodology_url": datasette.urls.path("/-/framing/methodology"),
     }
 
@@ -184,7 +197,7 @@ async def _comparison(datasette, request, tables=()):
     try:
         holds, filters = await _filters(datasette, request, db)
     except dashboard.BadRequest as e:
-        return bad_request(str(e), wants_json(request))
+        return await bad_request(datasette, request, str(e))
     return name, db, holds, filters
 
 
@@ -226,7 +239,7 @@ async def frame_page(datasette, request):
     if isinstance(prepared, Response):
         return prepared
     name, db, holds, filters = prepared
-    slug = request.url_vars["slug"]
+    slug = url_var(request, "slug")
     frame = next((f for f in holds["frames"] if f["slug"] == slug), None)
     if frame is None:
         raise NotFound(f"No frame {slug!r} in this database's codebook")
@@ -247,7 +260,7 @@ async def frame_page(datasette, request):
 
 async def document_page(datasette, request):
     name, db, analysed = await _framing_database(datasette, request, tables=("documents",))
-    document_id = request.url_vars["document_id"]
+    document_id = url_var(request, "document_id")
     row = (await db.execute("select * from documents where id = ?", [document_id])).first()
     if row is None:
         raise NotFound(f"No document {document_id!r}")
@@ -262,7 +275,7 @@ async def document_page(datasette, request):
             [document_id])).rows]
         found = (await db.execute("select * from document_analysis where document_id = ?", [document_id])).first()
         analysis = dict(found) if found else None
-        frames = [dict(r) for r in (await db.execute(
+        frames = [dict(dict(r), color=dashboard.safe_color(r["color"])) for r in (await db.execute(
             "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
     labels_language = request.args.get("labels") if request.args.get("labels") in ("en", "es") else "en"
     frame_counts = {}
@@ -273,8 +286,8 @@ async def document_page(datasette, request):
         "analysis": analysis,
         "hits": hits,
         "quotes": quotes,
-        "row_url": datasette.urls.row(name, "documents", urllib.parse.quote(document_id, safe="")) if hasattr(datasette.urls, "row")
-                   else datasette.urls.table(name, "documents") + "/" + urllib.parse.quote(document_id, safe=""),
+        "row_url": datasette.urls.row(name, "documents", tilde_encode(document_id)) if hasattr(datasette.urls, "row")
+                   else datasette.urls.table(name, "documents") + "/" + tilde_encode(document_id),
     }
     if wants_json(request):
         return Response.json(dict(data, database=name), default=str)
@@ -284,8 +297,18 @@ async def document_page(datasette, request):
                    dashboard_url=datasette.urls.database(name) + "/-/framing" + (
                        "?" + request.query_string if request.query_string else ""),
                    sentences_url=datasette.urls.table(name, "sentences") + "?" + urllib.parse.urlencode({"document_id": document_id}),
-                   labels_language=labels_language)
+                   labels_language=labels_language, original_url=link_target(document.get("url")))
     return Response.html(await datasette.render_template("framing_document.html", context, request=request))
+
+
+def link_target(url):
+    """``url`` if it is safe to put in an href (http or https), else None: a loaded document's
+    url is data, and a ``javascript:`` one would run script when clicked."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    scheme = urllib.parse.urlsplit(url).scheme.lower() if url else ""
+    return url if scheme in ("http", "https") else None
 
 
 def load_validation():
@@ -304,7 +327,7 @@ async def methodology(datasette, request):
     codebook = load_codebook()
     data = {
         "codebook": {"name": codebook.name, "version": codebook.version, "sha256": codebook.sha256,
-                     "frames": [{"slug": f.slug, "labels": f.labels, "definitions": f.definitions, "color": f.color}
+                     "frames": [{"slug": f.slug, "labels": f.labels, "definitions": f.definitions, "color": dashboard.safe_color(f.color)}
                                 for f in codebook.frames]},
         "validation": load_validation(),
     }

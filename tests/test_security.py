@@ -1,0 +1,411 @@
+"""Privacy and injection: permissions on every plugin route, stored XSS, hostile query strings.
+
+The databases are built with the real CLI (load, events, analyze --codebook). The routes
+come from the plugin's own ``register_routes`` hook, so a route added later is swept too
+(and a route with a URL variable this file has no value for fails ``test_every_route_is_swept``).
+"""
+import html.parser
+import json
+import re
+import urllib.parse
+
+import pytest
+from click.testing import CliRunner
+from datasette.app import Datasette
+from datasette.utils import tilde_encode
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import datasette_framing
+from datasette_framing.cli import cli
+
+# Each payload, if it ever ran, would set window.__xss (and most would also open a dialog).
+PAYLOADS = [
+    "<script>window.__xss=1;alert(1)</script>",
+    "<img src=x onerror=\"window.__xss=2;alert(2)\">",
+    "\"'><svg onload=window.__xss=3;alert(3)>",
+    "'\"><img src=x onerror=window.__xss=4>",
+    "</script><script>window.__xss=5</script>",
+    "</title></textarea></style><script>window.__xss=6</script>",
+    "\" onmouseover=\"window.__xss=7\" x=\"",
+    "' autofocus onfocus='window.__xss=8' x='",
+    "<iframe srcdoc=\"<script>parent.__xss=9</script>\"></iframe>",
+    "<a href=\"javascript:window.__xss=10\">click</a>",
+    "{{ 7 * 191 }}{% raw %}",
+]
+JS_URL = "javascript:window.__xss=11;alert(11)"
+# Tags and event-handler attributes a payload would bring if it were not escaped.
+PAYLOAD_TAGS = ("script", "img", "svg", "iframe")
+
+
+def payload(i):
+    return PAYLOADS[i % len(PAYLOADS)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases built with the real CLI
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(cli, [str(a) for a in args], input=input)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def hostile_documents():
+    """Documents whose every shown field carries a payload; each sentence also carries a frame term."""
+    docs = []
+    for i in range(8):
+        country = "US" if i % 2 == 0 else "MX"
+        english = country == "US"
+        p, q = payload(i), payload(i + 3)
+        sovereignty = "sovereignty" if english else "soberanía"
+        tariffs = "tariffs" if english else "aranceles"
+        text = (f"The {sovereignty} claim {p} was repeated. " if english else f"La {sovereignty} {p} se repitió. ")
+        text += (f"New {tariffs} {q} hit exports." if english else f"Los {tariffs} {q} afectaron exportaciones.")
+        text += (' Sheinbaum said: "Our sovereignty is not negotiable." '
+                 if english else ' "La soberanía no se negocia", dijo Sheinbaum. ')
+        docs.append({
+            "id": f"h-{i}",
+            "title": f"Title {payload(i + 1)}",
+            "text": text,
+            "outlet": f"Outlet {i % 3} {payload(i + 2)}",
+            "country": country,
+            "kind": "coverage" if i < 6 else "official",
+            "language": "en" if english else "es",
+            "published": f"2025-02-{10 + i:02d}",
+            "author": payload(i + 4),
+            "speaker": f"Speaker {payload(i + 5)}",
+            "url": JS_URL,
+            "sample": i % 2 == 0,
+            "restates": payload(i + 6),
+        })
+    # An id that is itself a payload (ids appear in links and in the document page).
+    docs.append(dict(docs[0], id="x\"'><svg onload=window.__xss=12>", text="Sovereignty again <b>bold</b>.",
+                     url="JaVaScRiPt:window.__xss=13", title=None))
+    return docs
+
+
+def hostile_codebook():
+    """A custom codebook whose labels, definitions, colours and actor names carry payloads."""
+    frames = []
+    for i, (slug, en, es) in enumerate([("sovereignty", "sovereign*", "soberan*"),
+                                        ("economy_trade", "tariff*", "arancel*")]):
+        frames.append({
+            "slug": slug,
+            "label": {"en": f"Label {payload(i)}", "es": f"Etiqueta {payload(i + 2)}"},
+            "definition": {"en": f"Definition {payload(i + 4)}", "es": f"Definición {payload(i + 6)}"},
+            "color": ["red; background-image: url(https://example.invalid/leak)",
+                      "\"><script>window.__xss=14</script>"][i],
+            "patterns": {"en": [en], "es": [es]},
+        })
+    return {
+        "name": "hostile " + payload(0),
+        "version": payload(1),
+        "languages": ["en", "es"],
+        "frames": frames,
+        "actors": [{"id": "sheinbaum", "name": "Actor " + payload(2), "country": "MX", "type": "person",
+                    "role": payload(3), "aliases": ["sheinbaum"]}],
+    }
+
+
+def hostile_events():
+    rows = ["id,date,title,description,country"]
+    for i in range(3):
+        cells = [f"ev-{i}", f"2025-02-{11 + i}", "Event " + payload(i + 7), payload(i + 8), "US"]
+        rows.append(",".join('"' + c.replace('"', '""') + '"' for c in cells))
+    return "\n".join(rows) + "\n"
+
+
+def build_hostile_db(directory):
+    import yaml
+
+    path = directory / "hostile.db"
+    run("load", path, write_jsonl(directory / "hostile.jsonl", hostile_documents()))
+    (directory / "events.csv").write_text(hostile_events(), encoding="utf-8")
+    run("events", path, directory / "events.csv")
+    codebook = directory / "codebook.yml"
+    codebook.write_text(yaml.safe_dump(hostile_codebook(), allow_unicode=True), encoding="utf-8")
+    run("analyze", path, "--codebook", codebook)
+    return path
+
+
+SECRET = "Quillfeather"  # in every title, outlet, speaker and sentence of the private database
+
+
+def secret_documents():
+    docs = []
+    for i in range(6):
+        country = "US" if i % 2 == 0 else "MX"
+        if country == "US":
+            text = (f"{SECRET} reported that tariffs on Mexican goods rose. The {SECRET} desk said sovereignty "
+                    f"matters. The State Department designated cartels as foreign terrorist organizations.")
+        else:
+            text = (f"{SECRET} informó que la soberanía no se negocia. Los aranceles de {SECRET} afectarían "
+                    f"las exportaciones. {SECRET} rechazó cualquier intervención militar extranjera.")
+        docs.append({"id": f"s-{i}", "title": f"{SECRET} title {i}", "text": text, "outlet": f"{SECRET} Press",
+                     "country": country, "kind": "coverage", "language": "en" if country == "US" else "es",
+                     "published": f"2025-03-{10 + i:02d}", "speaker": f"{SECRET} Speaker"})
+    return docs
+
+
+def build_secret_db(directory):
+    path = directory / "secret.db"
+    run("load", path, write_jsonl(directory / "secret.jsonl", secret_documents()))
+    run("analyze", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    return build_hostile_db(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def secret_db(tmp_path_factory):
+    return build_secret_db(tmp_path_factory.mktemp("secret"))
+
+
+@pytest.fixture(scope="module")
+def public_db(tmp_path_factory):
+    from conftest import build_two_sides_db
+
+    return build_two_sides_db(tmp_path_factory.mktemp("public") / "public.db")
+
+
+@pytest.fixture(scope="module")
+def hostile_ds(hostile_db):
+    return Datasette([str(hostile_db)])
+
+
+# ---------------------------------------------------------------------------------------------
+# The routes, from the plugin's register_routes hook
+
+
+def plugin_routes():
+    return [(pattern, view) for pattern, view in datasette_framing.register_routes()]
+
+
+def _groups(pattern):
+    """Named groups of a route pattern as (name, start, end) spans, nested brackets handled."""
+    found = []
+    for match in re.finditer(r"\(\?P<(\w+)>", pattern):
+        depth, i = 0, match.start()
+        while True:
+            ch = pattern[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "[":  # a character class: skip to its closing bracket
+                i = pattern.index("]", i + 2)
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        end = i + 1
+        if pattern[end:end + 1] in ("?", "*", "+"):  # an optional group: the value replaces it whole
+            end += 1
+        found.append((match.group(1), match.start(), end))
+    return found
+
+
+def route_path(pattern, values):
+    """A concrete path for a route pattern, each named group replaced by ``values[name]``."""
+    groups = _groups(pattern)
+    missing = [name for name, _, _ in groups if name not in values]
+    assert not missing, f"route {pattern} has URL variables this sweep has no value for: {missing}"
+    out, cursor = [], 0
+    for name, start, end in groups:
+        out.append(pattern[cursor:start])
+        out.append(re.escape(values[name]))
+        cursor = end
+    out.append(pattern[cursor:])
+    literal = "".join(out).lstrip("^").rstrip("$")
+    path = re.sub(r"\\(.)", r"\1", literal)
+    match = re.match(pattern, path)
+    assert match, (pattern, path)
+    assert {k: v for k, v in match.groupdict().items() if v} == {k: values[k] for k, _, _ in groups if values[k]}
+    return path
+
+
+def route_paths(values, formats=("", ".json")):
+    """Every plugin route as a path (each format), with the view that serves it."""
+    paths = []
+    for pattern, view in plugin_routes():
+        names = {name for name, _, _ in _groups(pattern)}
+        for fmt in formats if "format" in names else ("",):
+            paths.append((route_path(pattern, dict(values, format=fmt)), view, "database" in names))
+    return paths
+
+
+def test_every_route_is_swept():
+    paths = route_paths({"database": "db", "slug": "sovereignty", "document_id": "doc-1"})
+    assert len(paths) == 2 * len(plugin_routes())
+    assert ("/db/-/framing/documents/doc-1.json") in [p for p, _, _ in paths]
+    assert ("/-/framing/methodology") in [p for p, _, _ in paths]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored XSS, in the test client
+
+ALLOWED_HANDLERS = {("select", "onchange", "this.form.submit()")}  # the timeline's frame picker
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcdoc", "data", "poster", "background"}
+
+
+class ActiveContent(html.parser.HTMLParser):
+    """Collects whatever in a page could run script or fetch from elsewhere."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems, self.scripts, self._in_script = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("iframe", "img", "object", "embed", "base", "meta") and tag != "meta" or \
+                (tag == "meta" and any(k == "http-equiv" for k, _ in attrs)):
+            self.problems.append(f"<{tag}> element {attrs}")
+        for name, value in attrs:
+            value = value or ""
+            plain = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+            if name.startswith("on") and (tag, name, value) not in ALLOWED_HANDLERS:
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name in ("autofocus", "srcdoc", "formaction"):
+                self.problems.append(f"<{tag} {name}>")
+            if name in URL_ATTRIBUTES and plain.startswith(("javascript:", "vbscript:", "data:")):
+                self.problems.append(f"<{tag} {name}={value!r}>")
+            if name == "style" and ("url(" in plain or "expression(" in plain or "@import" in plain):
+                self.problems.append(f"<{tag} style={value!r}>")
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def assert_inert(page, label):
+    """No payload in ``page`` (HTML) is live: no handler, script, javascript: URL or CSS url() it brought."""
+    parser = ActiveContent()
+    parser.feed(page)
+    parser.close()
+    assert not parser.problems, (label, parser.problems)
+    for script in parser.scripts:
+        assert "__xss" not in script, (label, script[:300])
+    for p in PAYLOADS + [JS_URL]:
+        # A '<' opens markup wherever it stands; a payload of quotes only is inert in text and
+        # would show above as a handler or autofocus attribute if it broke out of an attribute.
+        if "<" in p:
+            assert p not in page, (label, p)
+    assert not re.search(r"""(?i)href\s*=\s*["']?\s*javascript:""", page), label
+    assert "1337" not in page, (label, "a template expression in the data was evaluated")
+
+
+async def hostile_pages(ds):
+    """(label, path) of every HTML page the plugin serves for the hostile database, and the
+    Datasette pages it adds links to."""
+    db = ds.get_database("hostile")
+    slugs = [r[0] for r in (await db.execute("select slug from frames")).rows]
+    ids = [r[0] for r in (await db.execute("select id from documents")).rows]
+    outlets = [r[0] for r in (await db.execute("select distinct outlet from documents")).rows]
+    queries = ["", "labels=es", "language=es", "terms=en", "kind=official", "frame=economy_trade",
+               "a=MX&b=US", urllib.parse.urlencode([("outlet", o) for o in outlets])]
+    values = []
+    for slug in slugs:
+        for document_id in ids:  # encoded as Datasette and the plugin's own links encode them
+            values.append({"database": "hostile", "slug": slug, "document_id": tilde_encode(document_id)})
+    paths = set()
+    for value in values:
+        for path, _, _ in route_paths(value, formats=("",)):
+            paths.add(path)
+    pages = []
+    for path in sorted(paths):
+        for query in queries:
+            pages.append((path + "?" + query, path + ("?" + query if query else "")))
+    pages += [("/", "/"), ("/hostile", "/hostile"), ("/hostile/documents", "/hostile/documents")]
+    return pages
+
+
+async def test_stored_payloads_render_inert(hostile_ds):
+    pages = await hostile_pages(hostile_ds)
+    assert len(pages) > 50
+    statuses = {}
+    for label, path in pages:
+        response = await hostile_ds.client.get(path)
+        statuses[label] = response.status_code
+        assert response.status_code == 200, (label, response.text[:500])
+        assert response.headers["content-type"].startswith("text/html")
+        assert_inert(response.text, label)
+    # The payloads were really on the pages (escaped), so the check above checked something.
+    dashboard = (await hostile_ds.client.get("/hostile/-/framing?labels=es")).text
+    assert "Etiqueta &#34;&#39;&gt;&lt;svg onload=window.__xss=3;alert(3)&gt;" in dashboard
+    document = (await hostile_ds.client.get("/hostile/-/framing/documents/h-1")).text
+    assert "Title &#34;&#39;&gt;&lt;svg onload" in document and "Speaker " in document
+    frame = (await hostile_ds.client.get("/hostile/-/framing/frames/sovereignty")).text
+    assert "Definition &lt;/script&gt;&lt;script&gt;window.__xss=5" in frame
+    assert '<mark class="framing-hit"' in frame
+
+
+async def test_payloads_in_the_url_render_inert(hostile_ds):
+    """Payloads in path segments and query values: 400/404 pages escape them, 200 pages too."""
+    for p in PAYLOADS + [JS_URL]:
+        quoted = urllib.parse.quote(p, safe="")
+        for path in (f"/hostile/-/framing/frames/{quoted}", f"/hostile/-/framing/documents/{quoted}",
+                     f"/{quoted}/-/framing"):
+            response = await hostile_ds.client.get(path, follow_redirects=True)
+            assert response.status_code == 404, (path, response.status_code)
+            assert_inert(response.text, path)
+        for name in ("a", "b", "kind", "language", "from", "to", "outlet", "frame", "labels", "terms", "zzz"):
+            for base in ("/hostile/-/framing", "/hostile/-/framing/frames/sovereignty",
+                         "/hostile/-/framing/documents/h-1"):
+                path = f"{base}?{name}={quoted}"
+                response = await hostile_ds.client.get(path)
+                assert response.status_code in (200, 400), (path, response.status_code)
+                assert_inert(response.text, path)
+
+
+async def test_json_is_served_as_json(hostile_ds):
+    for path in ("/-/framing.json", "/-/framing/methodology.json", "/hostile/-/framing.json",
+                 "/hostile/-/framing/frames/sovereignty.json", "/hostile/-/framing/documents/h-0.json"):
+        response = await hostile_ds.client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("application/json"), path
+        response.json()
+
+
+async def test_links_of_the_plugin_reach_its_pages_for_any_database_name(secret_db, tmp_path):
+    """Datasette encodes names in URLs (``news.v2`` is ``news~2Ev2``); the routes decode them."""
+    import shutil
+
+    path = tmp_path / "news.v2.db"
+    shutil.copy(secret_db, path)
+    ds = Datasette([str(path)])
+    (database,) = (await ds.client.get("/-/framing.json")).json()["databases"]
+    assert database["dashboard_url"] == "/news~2Ev2/-/framing"
+    data = (await ds.client.get(database["dashboard_url"] + ".json")).json()
+    assert data["database"] == "news.v2"
+    page = (await ds.client.get("/news~2Ev2/-/framing/frames/sovereignty")).text
+    links = re.findall(r'href="(/news~2Ev2/-/framing/documents/[^"]+)"', page)
+    assert links
+    for link in links:
+        response = await ds.client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+
+
+async def test_distinctive_terms_with_a_one_word_vocabulary(secret_db):
+    """The secret corpus's Spanish sentences share one frequent word: log-odds have nothing to compare."""
+    ds = Datasette([str(secret_db)])
+    response = await ds.client.get("/secret/-/framing.json?terms=es")
+    assert response.status_code == 200, response.text[-500:]
+    terms = response.json()["terms"]
+    assert terms["language"] == "es" and terms["US"] == [] and terms["MX"] == []
