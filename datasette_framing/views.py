@@ -14,6 +14,14 @@ from datasette.utils.asgi import Response, Forbidden, NotFound
 from . import compat, dashboard, queries
 
 ANALYSIS_TABLES = ("side_daily", "frame_daily", "frames", "sentences", "document_analysis")
+# The tables whose rows (or numbers computed from them) each page shows: the actor must be
+# allowed to view every one, so a private table stays private through the plugin too.
+INDEX_TABLES = ("documents",)
+DASHBOARD_TABLES = ("documents", "sentences", "frames", "side_daily", "frame_daily", "pair_daily",
+                    "quote_daily", "events")
+FRAME_TABLES = ("documents", "sentences", "sentence_frames", "frame_hits", "frames", "side_daily",
+                "frame_daily", "events")
+DOCUMENT_TABLES = ("documents", "frame_hits", "quotes", "document_analysis", "frames")
 VALIDATION_FILE = os.path.join(os.path.dirname(__file__), "validation.json")
 
 
@@ -39,7 +47,7 @@ def menu_links(datasette, actor):
 def database_actions(datasette, actor, database):
     async def inner():
         db = datasette.databases.get(database)
-        if db is None or not await compat.can_view(datasette, actor, database):
+        if db is None or not await can_view_tables(datasette, actor, database, DASHBOARD_TABLES):
             return []
         if not await db.table_exists("side_daily"):
             return []
@@ -80,13 +88,23 @@ async def render(datasette, request, template, data):
     return Response.html(await datasette.render_template(template, data, request=request))
 
 
+async def can_view_tables(datasette, actor, database, tables):
+    """The instance, the database and every one of ``tables``."""
+    if not await compat.can_view(datasette, actor, database):
+        return False
+    for table in tables:
+        if not await compat.can_view(datasette, actor, database, table):
+            return False
+    return True
+
+
 async def visible_framing_databases(datasette, actor):
-    """Names of databases the actor may view that hold a ``documents`` table from the loader."""
+    """Names of databases (and their documents) the actor may view that hold a ``documents`` table from the loader."""
     names = []
     for name, db in datasette.databases.items():
         if name == "_internal":
             continue
-        if not await compat.can_view(datasette, actor, name):
+        if not await can_view_tables(datasette, actor, name, INDEX_TABLES):
             continue
         if await db.table_exists("documents") and await db.table_exists("load_runs"):
             names.append(name)
@@ -115,7 +133,8 @@ async def framing_index(datasette, request):
         summary["url"] = datasette.urls.database(name)
         summary["documents_url"] = datasette.urls.table(name, "documents")
         summary["analysed"] = await db.table_exists("side_daily")
-        summary["dashboard_url"] = datasette.urls.database(name) + "/-/framing" if summary["analysed"] else None
+        comparable = summary["analysed"] and await can_view_tables(datasette, request.actor, name, DASHBOARD_TABLES)
+        summary["dashboard_url"] = datasette.urls.database(name) + "/-/framing" if comparable else None
         for row in summary["counts"]:
             row["url"] = table_link(
                 datasette, name, "documents",
@@ -210,7 +229,7 @@ async def _render_comparison(datasette, request, template, data, name, holds, fi
 
 
 async def dashboard_page(datasette, request):
-    prepared = await _comparison(datasette, request)
+    prepared = await _comparison(datasette, request, tables=DASHBOARD_TABLES)
     if isinstance(prepared, Response):
         return prepared
     name, db, holds, filters = prepared
@@ -235,7 +254,7 @@ async def dashboard_page(datasette, request):
 
 
 async def frame_page(datasette, request):
-    prepared = await _comparison(datasette, request, tables=("sentences", "documents"))
+    prepared = await _comparison(datasette, request, tables=FRAME_TABLES)
     if isinstance(prepared, Response):
         return prepared
     name, db, holds, filters = prepared
@@ -259,7 +278,7 @@ async def frame_page(datasette, request):
 
 
 async def document_page(datasette, request):
-    name, db, analysed = await _framing_database(datasette, request, tables=("documents",))
+    name, db, analysed = await _framing_database(datasette, request, tables=DOCUMENT_TABLES)
     document_id = url_var(request, "document_id")
     row = (await db.execute("select * from documents where id = ?", [document_id])).first()
     if row is None:

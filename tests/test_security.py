@@ -147,7 +147,7 @@ def secret_documents():
         else:
             text = (f"{SECRET} informó que la soberanía no se negocia. Los aranceles de {SECRET} afectarían "
                     f"las exportaciones. {SECRET} rechazó cualquier intervención militar extranjera.")
-        docs.append({"id": f"s-{i}", "title": f"{SECRET} title {i}", "text": text, "outlet": f"{SECRET} Press",
+        docs.append({"id": f"{SECRET.lower()}-{i}", "title": f"{SECRET} title {i}", "text": text, "outlet": f"{SECRET} Press",
                      "country": country, "kind": "coverage", "language": "en" if country == "US" else "es",
                      "published": f"2025-03-{10 + i:02d}", "speaker": f"{SECRET} Speaker"})
     return docs
@@ -409,3 +409,123 @@ async def test_distinctive_terms_with_a_one_word_vocabulary(secret_db):
     assert response.status_code == 200, response.text[-500:]
     terms = response.json()["terms"]
     assert terms["language"] == "es" and terms["US"] == [] and terms["MX"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Permissions: every route, each format, for a private database and for private tables
+
+EDITOR = {"id": "editor"}
+SECRET_VALUES = {"database": "secret", "slug": "sovereignty", "document_id": SECRET.lower() + "-0"}
+PUBLIC_VALUES = {"database": "public", "slug": "sovereignty", "document_id": "mx-1"}
+# Routes that may still answer when a table is private because they show nothing from it:
+# (view name, private table). Every other route naming the database must answer 403.
+# The document page shows the document itself, not rows of ``sentences``.
+SHOWS_NOTHING_FROM = {("document_page", "sentences")}
+
+
+def editor_cookies(ds):
+    return {"ds_actor": ds.sign({"a": EDITOR}, "actor")}
+
+
+def assert_nothing_leaks(response, label, database_hidden=True):
+    """No title, outlet, sentence or id of the private database; and, when the whole database is
+    hidden, not even a link to it (nor its counts, which come with it)."""
+    text = response.text
+    assert SECRET.lower() not in text.lower(), (label, response.status_code)
+    if database_hidden:
+        assert "/secret/" not in text and "/secret\"" not in text and '"secret"' not in text, label
+    if response.status_code == 403 and response.headers["content-type"].startswith("application/json"):
+        assert set(response.json()) <= {"ok", "error", "status", "title"}, label
+
+
+def private_ds(public_db, secret_db, metadata):
+    return Datasette([str(public_db), str(secret_db)], metadata=metadata)
+
+
+@pytest.mark.parametrize("metadata", [
+    {"databases": {"secret": {"allow": EDITOR}}},
+    {"databases": {"secret": {"allow": EDITOR, "allow_sql": EDITOR}}},
+], ids=["database", "database-and-sql"])
+async def test_private_database_on_every_route(public_db, secret_db, metadata):
+    ds = private_ds(public_db, secret_db, metadata)
+    for path, view, names_database in route_paths(SECRET_VALUES):
+        anonymous = await ds.client.get(path)
+        assert anonymous.status_code == (403 if names_database else 200), (path, anonymous.status_code)
+        assert_nothing_leaks(anonymous, path)
+        allowed = await ds.client.get(path, cookies=editor_cookies(ds))
+        assert allowed.status_code == 200, (path, allowed.text[:300])
+        if names_database or view.__name__ == "framing_index":
+            assert "secret" in allowed.text, path
+    # the public database next to it is untouched, and its pages say nothing of the private one
+    for path, view, names_database in route_paths(PUBLIC_VALUES):
+        response = await ds.client.get(path)
+        assert response.status_code == 200, path
+        assert_nothing_leaks(response, path)
+    index = (await ds.client.get("/-/framing.json")).json()
+    assert [d["name"] for d in index["databases"]] == ["public"]
+    allowed_index = (await ds.client.get("/-/framing.json", cookies=editor_cookies(ds))).json()
+    assert sorted(d["name"] for d in allowed_index["databases"]) == ["public", "secret"]
+    secret_counts = next(d for d in allowed_index["databases"] if d["name"] == "secret")
+    assert secret_counts["documents"] == 6
+
+
+async def test_private_database_menu_links_and_actions(public_db, secret_db):
+    ds = private_ds(public_db, secret_db, {"databases": {"secret": {"allow": EDITOR}}})
+    home = (await ds.client.get("/")).text
+    assert 'href="/-/framing"' in home and "/secret" not in home and SECRET not in home
+    assert "/public/-/framing" in (await ds.client.get("/public")).text
+    assert (await ds.client.get("/secret")).status_code == 403
+    database_page = (await ds.client.get("/secret", cookies=editor_cookies(ds))).text
+    assert "/secret/-/framing" in database_page and "Compare framing by side" in database_page
+
+
+async def test_private_instance(public_db, secret_db):
+    ds = private_ds(public_db, secret_db, {"allow": EDITOR})
+    for values in (SECRET_VALUES, PUBLIC_VALUES):
+        for path, view, _ in route_paths(values):
+            response = await ds.client.get(path)
+            assert response.status_code == 403, path
+            assert_nothing_leaks(response, path)
+            assert "Framing comparison" not in response.text and "/-/framing\"" not in response.text, path
+            assert (await ds.client.get(path, cookies=editor_cookies(ds))).status_code == 200, path
+    assert "Framing comparison" in (await ds.client.get("/", cookies=editor_cookies(ds))).text
+
+
+@pytest.mark.parametrize("table", ["documents", "sentences"])
+async def test_private_table_on_every_route(public_db, secret_db, table):
+    metadata = {"databases": {"secret": {"tables": {table: {"allow": EDITOR}}, "allow_sql": EDITOR}}}
+    ds = private_ds(public_db, secret_db, metadata)
+    for path, view, names_database in route_paths(SECRET_VALUES):
+        anonymous = await ds.client.get(path)
+        if not names_database:
+            assert anonymous.status_code == 200, path
+            assert_nothing_leaks(anonymous, path, database_hidden=table == "documents")
+        elif (view.__name__, table) in SHOWS_NOTHING_FROM:
+            assert anonymous.status_code == 200, path
+        else:
+            assert anonymous.status_code == 403, (path, anonymous.status_code)
+            assert_nothing_leaks(anonymous, path)
+        assert (await ds.client.get(path, cookies=editor_cookies(ds))).status_code == 200, path
+    index = (await ds.client.get("/-/framing.json")).json()
+    shown = {d["name"]: d for d in index["databases"]}
+    if table == "documents":
+        assert "secret" not in shown  # its counts are counts of documents
+    else:
+        assert shown["secret"]["dashboard_url"] is None  # no link to a page that would answer 403
+    database_page = (await ds.client.get("/secret")).text
+    assert "Compare framing by side" not in database_page
+
+
+async def test_sql_functions_reach_no_private_database(public_db, secret_db):
+    """The functions compute from their arguments only; a private database's rows stay behind its 403."""
+    ds = private_ds(public_db, secret_db, {"databases": {"secret": {"allow": EDITOR}}})
+    sql = urllib.parse.quote("select framing_frames(text) as f, framing_hits(text) as h, framing_tone(text) as t, "
+                             "framing_language(text) as l from documents")
+    assert (await ds.client.get(f"/secret.json?sql={sql}")).status_code == 403
+    allowed = await ds.client.get(f"/secret.json?sql={sql}&_shape=array", cookies=editor_cookies(ds))
+    assert allowed.status_code == 200 and any(SECRET in row["h"] or row["f"] != "[]" for row in allowed.json())
+    public = await ds.client.get(f"/public.json?sql={sql}&_shape=array")
+    assert public.status_code == 200 and SECRET not in public.text
+    # no function takes a table or database name
+    attach = urllib.parse.quote("select framing_frames(title) from secret.documents")
+    assert (await ds.client.get(f"/public.json?sql={attach}")).status_code == 400
