@@ -161,7 +161,7 @@ def analyze(db, codebook_path=None, workers=1, all_documents=False, progress=Non
         global _worker_engine
         _worker_engine = engine  # inherited by the forked workers: no second compile
         pool = multiprocessing.get_context("fork").Pool(
-            workers - 1, initializer=_init_worker, initargs=(codebook.path, None))
+            workers, initializer=_init_worker, initargs=(codebook.path, None))
     try:
         report = _run(db, codebook, engine, pool, workers, all_documents, progress)
         store.checkpoint(db)
@@ -210,7 +210,7 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress, client=No
     return AnalyzeReport(run_id, writer.documents, writer.sentences, removed, 0)
 
 
-TASK_SIZE = 4  # documents per task sent to a worker process
+TASK_SIZE = 8  # documents per task sent to a worker process
 
 
 def _analyze_many(documents, run_id):
@@ -218,13 +218,16 @@ def _analyze_many(documents, run_id):
 
 
 def _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress):
-    """N-way parallel analysis with N processes: N - 1 workers, and this process, which
-    writes whatever is finished and otherwise analyses documents itself (the single
-    SQLite writer never sits idle, and no third process competes for the cores)."""
+    """N worker processes analyse; this process only reads documents and writes rows.
+
+    Measured on 2 cores (8,000 documents): N workers plus a writer that waits for them is
+    1.46x one process, where N - 1 workers plus a writer that also analysed when idle was
+    1.14x: analysing in the writer delayed the writes the workers' results were queued for.
+    """
     from collections import deque
 
-    # Enough queued work per worker to outlast a batch write (~0.1 s ~ 100 documents).
-    ahead = 64 * (workers - 1)
+    # Enough queued work per worker to outlast a batch write.
+    ahead = 16 * workers
     # Documents are read here, in the writer's thread, a chunk at a time.
     for chunk in _document_chunks(db, pending, size=2000):
         todo = deque(chunk)
@@ -233,13 +236,7 @@ def _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, pro
             while todo and len(running) < ahead:
                 task = [todo.popleft() for _ in range(min(TASK_SIZE, len(todo)))]
                 running.append(pool.apply_async(_analyze_many, (task, run_id)))
-            if running and (running[0].ready() or not todo):
-                done = running.popleft().get()
-            else:
-                # Nothing finished yet: analyse the last queued document here.
-                document = todo.pop()
-                done = [document_rows(engine, dict(zip(DOCUMENT_COLUMNS, document)), run_id)]
-            for doc_id, rows in done:
+            for doc_id, rows in running.popleft().get():
                 writer.add(doc_id, rows)
                 if progress:
                     progress(1)
