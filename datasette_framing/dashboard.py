@@ -88,7 +88,7 @@ class Filters:
             raise BadRequest("'from' is after 'to'")
         chosen = [o for o in args.getlist("outlet") if o.strip()]
         if len(chosen) > MAX_OUTLETS:
-            raise BadRequest(f"at most {MAX_OUTLETS} outlets at a time")
+            raise BadRequest(f"'outlet': at most {MAX_OUTLETS} outlets at a time")
         unknown = [o for o in chosen if o not in outlets]
         if unknown:
             raise BadRequest(f"'outlet': unknown outlet {_shown(unknown[0])}")

@@ -3,6 +3,7 @@
 Every handler checks permissions first (instance, then database, then the tables
 whose rows it shows), then gathers numbers from :mod:`dashboard`, then renders.
 """
+import functools
 import json
 import os
 import urllib.parse
@@ -296,7 +297,10 @@ async def document_page(datasette, request):
         analysis = dict(found) if found else None
         frames = [dict(dict(r), color=dashboard.safe_color(r["color"])) for r in (await db.execute(
             "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
-    labels_language = request.args.get("labels") if request.args.get("labels") in ("en", "es") else "en"
+    given = request.args.getlist("labels")
+    if len(given) > 1 or (given and given[0] not in ("", "en", "es")):
+        return await bad_request(datasette, request, "'labels' must be en or es, given once")
+    labels_language = given[0] if given and given[0] else "en"
     frame_counts = {}
     for hit in hits:
         frame_counts[hit["frame"]] = frame_counts.get(hit["frame"], 0) + 1
@@ -330,6 +334,14 @@ def link_target(url):
     return url if scheme in ("http", "https") else None
 
 
+@functools.lru_cache(maxsize=1)
+def shipped_codebook():
+    """The shipped codebook, compiled once (compiling it takes longer than rendering a page)."""
+    from .analysis.codebook import load_codebook
+
+    return load_codebook()
+
+
 def load_validation():
     try:
         with open(VALIDATION_FILE, encoding="utf-8") as fp:
@@ -341,9 +353,7 @@ def load_validation():
 async def methodology(datasette, request):
     if not await compat.can_view(datasette, request.actor):
         raise Forbidden("view-instance")
-    from .analysis.codebook import load_codebook
-
-    codebook = load_codebook()
+    codebook = shipped_codebook()
     data = {
         "codebook": {"name": codebook.name, "version": codebook.version, "sha256": codebook.sha256,
                      "frames": [{"slug": f.slug, "labels": f.labels, "definitions": f.definitions, "color": dashboard.safe_color(f.color)}

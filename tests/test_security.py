@@ -529,3 +529,158 @@ async def test_sql_functions_reach_no_private_database(public_db, secret_db):
     # no function takes a table or database name
     attach = urllib.parse.quote("select framing_frames(title) from secret.documents")
     assert (await ds.client.get(f"/public.json?sql={attach}")).status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile query strings on every route
+
+INJECT = "xq_inject"  # in the SQL-looking values: it must never reach the text of a query
+HOSTILE_VALUES = [
+    "", " ", "'", '"', "\\", "%", "_", "*", ";", "\x00", "US\x00", "\x00MX", "\r\nSet-Cookie: x=1", "\t",
+    f"{INJECT}' OR '1'='1", f"US'; drop table documents; -- {INJECT}", f") union select * from documents -- {INJECT}",
+    f"{INJECT}\" or \"\"=\"", "A" * 3000, "é" * 300, "日本語", "ＵＳ", "us", "U S", "\u202eSU", "😀", "\ufeffUS",
+    "NaN", "-1", "0", "1e309", "2025-02-30", "2025-2-1", "20250220", "2025-W08-4", "0000-01-01", "9999-12-31",
+    "2025-02-20T00:00:00", "../../../etc/passwd", "[]", "{}", "null", "true", "Fixture Wire ", JS_URL,
+] + PAYLOADS[:4]
+UNKNOWN_NAMES = ["sort", "page", "_size", "frames", "sides", "zzz", "__proto__", "a[]"]
+
+
+def parameter_names():
+    """Every query-string parameter the views read, found in their source (so a new one is swept too)."""
+    import inspect
+    from datasette_framing import dashboard, views
+
+    source = inspect.getsource(dashboard.Filters.parse) + inspect.getsource(views)
+    return sorted(set(re.findall(r"""(?:\bone|getlist|args\.get)\(\s*["'](\w+)["']""", source)))
+
+
+def test_parameter_names_are_found():
+    assert set(parameter_names()) >= {"a", "b", "kind", "language", "from", "to", "outlet", "frame", "labels", "terms"}
+
+
+@pytest.fixture
+def recorded_sql(monkeypatch):
+    """The text of every SQL statement the pages run."""
+    from datasette.database import Database
+
+    statements = []
+    original = Database.execute
+
+    async def execute(self, sql, *args, **kwargs):
+        statements.append(sql)
+        return await original(self, sql, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", execute)
+    return statements
+
+
+def check_response(response, path, allowed=(200, 400)):
+    assert response.status_code in allowed, (path, response.status_code, response.text[:300])
+    if response.headers["content-type"].startswith("application/json"):
+        data = response.json()
+        if response.status_code == 400:
+            assert data["ok"] is False and len(data["error"]) > 10, path
+            assert len(response.text) < 2000, (path, "the whole value echoed back")
+    else:
+        assert_inert(response.text, path)
+        if response.status_code == 400:
+            message = re.search(r'<div style="padding: 1em[^>]*>(.*?)</div>', response.text, re.S)
+            assert message and len(message.group(1).strip()) > 10, path
+            assert "'" in message.group(1), (path, "the message names the parameter")
+            assert "\x00" not in response.text and len(message.group(1)) < 1000, path
+
+
+def query(pairs):
+    return "&".join(f"{urllib.parse.quote(k, safe='')}={urllib.parse.quote(v, safe='')}" for k, v in pairs)
+
+
+async def test_every_route_every_parameter_hostile_values(public_db, recorded_sql):
+    ds = Datasette([str(public_db)])
+    names = parameter_names() + UNKNOWN_NAMES
+    paths = route_paths(PUBLIC_VALUES)
+    requests, statuses, statements = 0, set(), 0
+    for path, _, _ in paths:
+        for name in names:
+            for value in HOSTILE_VALUES:
+                for pairs in ([(name, value)], [(name, value), (name, value)]) if value in ("", "'", "us") \
+                        else ([(name, value)],):
+                    del recorded_sql[:]
+                    url = path + "?" + query(pairs)
+                    response = await ds.client.get(url)
+                    check_response(response, url)
+                    requests += 1
+                    statuses.add(response.status_code)
+                    statements += len(recorded_sql)
+                    assert not any(INJECT in sql for sql in recorded_sql), url
+        # every parameter at once, each with the same hostile value
+        for value in HOSTILE_VALUES:
+            url = path + "?" + query([(name, value) for name in names])
+            check_response(await ds.client.get(url), url)
+            requests += 1
+    assert requests > 4000 and statuses == {200, 400} and statements > requests
+
+
+@pytest.mark.parametrize("raw", [
+    "a=%ff%fe", "a=%", "a=%zz", "=x", "&&&", "a", "a=1=2", "outlet=%00", "from=%C0%AF", "a=US&b=US&a=MX",
+    "outlet=" + "&outlet=".join(["Fixture+Wire"] * 60), "kind=" + "x" * 40000, "frame=sovereignty%00",
+    "labels=en%0d%0aX-Injected:%201",
+])
+async def test_malformed_query_strings(public_db, raw):
+    ds = Datasette([str(public_db)])
+    for path, _, _ in route_paths(PUBLIC_VALUES):
+        url = path + "?" + raw
+        response = await ds.client.get(url)
+        check_response(response, url)
+        assert "x-injected" not in response.headers
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("a", "ZZ", "'a'"), ("a", "us\x00", "'a'"), ("kind", "news", "'kind'"), ("from", "2025-02-30", "'from'"),
+    ("to", "tomorrow", "'to'"), ("outlet", "Nowhere <b>", "'outlet'"), ("frame", "x' or 1=1", "'frame'"),
+    ("labels", "fr", "'labels'"), ("terms", "xx", "'terms'"), ("language", "../", "'language'"),
+    ("a", "A" * 5000, "too long"),
+])
+async def test_400_names_the_parameter_and_escapes_the_value(public_db, name, value, message):
+    ds = Datasette([str(public_db)])
+    for suffix in ("", ".json"):
+        url = f"/public/-/framing{suffix}?{query([(name, value)])}"
+        response = await ds.client.get(url)
+        assert response.status_code == 400, url
+        assert message in (response.json()["error"] if suffix else response.text), url
+        check_response(response, url)
+    html_page = (await ds.client.get(f"/public/-/framing?outlet={urllib.parse.quote('Nowhere <b>')}")).text
+    assert "unknown outlet &#39;Nowhere &lt;b&gt;&#39;" in html_page or "unknown outlet 'Nowhere &lt;b&gt;'" in html_page
+
+
+async def test_document_page_validates_labels(public_db):
+    ds = Datasette([str(public_db)])
+    assert (await ds.client.get("/public/-/framing/documents/mx-1?labels=es")).status_code == 200
+    for bad in ("labels=fr", "labels=en&labels=es"):
+        response = await ds.client.get(f"/public/-/framing/documents/mx-1.json?{bad}")
+        assert response.status_code == 400 and "'labels'" in response.json()["error"]
+
+
+def test_generated_query_strings(public_db):
+    """Random names, values and repetitions on every route: 200 or 400, never a 500."""
+    import asyncio
+
+    ds = Datasette([str(public_db)])
+    paths = [p for p, _, _ in route_paths(PUBLIC_VALUES)]
+    names = st.sampled_from(parameter_names() + UNKNOWN_NAMES) | st.text(max_size=8)
+    values = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300) | st.sampled_from(HOSTILE_VALUES)
+    loop = asyncio.new_event_loop()
+    seen = []
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(path=st.sampled_from(paths), pairs=st.lists(st.tuples(names, values), max_size=6))
+    def check(path, pairs):
+        url = path + "?" + query(pairs)
+        response = loop.run_until_complete(ds.client.get(url))
+        check_response(response, url)
+        seen.append(response.status_code)
+
+    try:
+        check()
+    finally:
+        loop.close()
+    assert len(seen) >= 300 and {200, 400} <= set(seen)
