@@ -185,8 +185,11 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress, client=No
         }).last_pk
         _write_codebook(db, codebook)
         triggers = store.suspend_fts_triggers(db, "sentences")
-        removed = _remove_orphans(db)
-        writer = _AnalysisWriter(db)
+        # No earlier analysis survives a run over every document: its cubes start empty.
+        fresh = all_documents or not db.execute("select 1 from document_analysis limit 1").fetchone()
+        cubes = aggregates.Cubes(db, ROW_COLUMNS, fresh)
+        removed = _remove_orphans(db, cubes)
+        writer = _AnalysisWriter(db, cubes)
         if client is not None:
             from .dask_analysis import analyze_on_cluster
 
@@ -202,7 +205,10 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress, client=No
         writer.flush()
         for sql in triggers:
             db.execute(sql)
-        aggregates.rebuild(db)
+        if fresh or all(db[name].exists() for name in aggregates.CUBES):
+            cubes.write()
+        else:
+            aggregates.rebuild(db)  # a database analysed before the cubes were kept up to date
         db["analysis_runs"].update(run_id, {
             "finished": store.now(), "documents": writer.documents, "sentences": writer.sentences,
             "removed": removed,
@@ -265,19 +271,20 @@ def _write_codebook(db, codebook):
     db["actors"].insert_all(codebook.actors)
 
 
-def _remove_orphans(db):
+def _remove_orphans(db, cubes):
     """Analysis rows of documents that are gone from ``documents`` or are now exact duplicates."""
     orphans = [r[0] for r in db.execute(
         """select document_id from document_analysis where document_id not in
            (select id from documents where duplicate_of is null)""")]
-    _delete_analysis(db, orphans)
+    _delete_analysis(db, orphans, cubes)
     return len(orphans)
 
 
-def _delete_analysis(db, ids):
+def _delete_analysis(db, ids, cubes):
     """Remove the analysis rows of these documents (sentence triggers suspended)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
+        cubes.remove(chunk)
         placeholders = ",".join("?" for _ in chunk)
         db.execute(
             "insert into sentences_fts (sentences_fts, rowid, text) "
@@ -289,8 +296,9 @@ def _delete_analysis(db, ids):
 class _AnalysisWriter:
     """Collects per-document rows and writes them in batches, replacing earlier analyses."""
 
-    def __init__(self, db):
+    def __init__(self, db, cubes):
         self.db = db
+        self.cubes = cubes
         self.documents = 0
         self.sentences = 0
         self.pending = []
@@ -304,7 +312,9 @@ class _AnalysisWriter:
         if not self.pending:
             return
         ids = [doc_id for doc_id, _ in self.pending]
-        _delete_analysis(self.db, ids)
+        _delete_analysis(self.db, ids, self.cubes)
+        for _, rows in self.pending:
+            self.cubes.add(rows)
         for table, sql in INSERT_SQL.items():
             batch = [row for _, rows in self.pending for row in rows[table]]
             if batch:
