@@ -32,18 +32,9 @@ def database_actions(datasette, actor, database, request):
 
 @hookimpl
 def canned_queries(datasette, database, actor):
-    from . import dashboard
+    from . import queries
 
-    async def inner():
-        db = datasette.databases.get(database)
-        if db is None or not await db.table_exists("document_frames"):
-            return {}
-        return {"framing_documents_with_two_frames": {
-            "title": "Documents carrying two frames (co-occurrence drill-down)",
-            "sql": dashboard.PAIR_QUERY_SQL,
-        }}
-
-    return inner
+    return queries.canned_queries(datasette, database, actor)
 
 
 @hookimpl

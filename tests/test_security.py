@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import datasette_framing
 from datasette_framing.cli import cli
+from datasette_framing import compat
 
 # Each payload, if it ever ran, would set window.__xss (and most would also open a dialog).
 PAYLOADS = [
@@ -684,3 +685,23 @@ def test_generated_query_strings(public_db):
     finally:
         loop.close()
     assert len(seen) >= 300 and {200, 400} <= set(seen)
+
+
+@pytest.mark.parametrize("table", ["documents", "document_frames"])
+async def test_canned_pair_query_follows_its_tables(public_db, secret_db, table):
+    """The co-occurrence canned query returns titles and outlets: it is offered only to actors
+    who may view every table it reads, even when the database is public."""
+    ds = private_ds(public_db, secret_db, {"databases": {"secret": {"tables": {table: {"allow": EDITOR}}}}})
+    path = ("/secret/framing_documents_with_two_frames.json?frame_a=sovereignty&frame_b=economy_trade"
+            "&country=MX&kind=&language=&from=&to=&outlets=")
+    anonymous = await ds.client.get(path)
+    assert anonymous.status_code == 403, anonymous.status_code
+    assert_nothing_leaks(anonymous, path, database_hidden=False)
+    assert "framing_documents_with_two_frames" not in (await ds.client.get("/secret")).text
+    assert "framing_documents_with_two_frames" in (await ds.client.get("/secret", cookies=editor_cookies(ds))).text
+    allowed = await ds.client.get(path, cookies=editor_cookies(ds))
+    assert allowed.status_code == 200, allowed.text[:300]
+    assert compat.json_rows(allowed.json()), "the allowed actor sees the documents"
+    # The public database keeps its canned query.
+    assert (await ds.client.get("/public/framing_documents_with_two_frames.json?frame_a=sovereignty"
+                                "&frame_b=economy_trade&country=MX&kind=&language=&from=&to=&outlets=")).status_code == 200
