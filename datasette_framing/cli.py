@@ -7,7 +7,24 @@ import sys
 import click
 
 from . import loader, store
-from .ingest import FORMATS
+from .ingest import FORMATS, Limits, MAX_FILE_BYTES, MAX_RECORD_BYTES, describe_size
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: 5242880, 5MB, 512KB, 1GB (units of 1024)."""
+
+    name = "bytes"
+    UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024 ** 2, "MB": 1024 ** 2, "G": 1024 ** 3, "GB": 1024 ** 3}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().replace(" ", "")
+        digits = text.rstrip("KMGB")
+        unit = text[len(digits):]
+        if not digits.isdigit() or unit not in self.UNITS or int(digits) < 1:
+            self.fail(f"{value!r} is not a size such as 5242880, 5MB or 512KB", param, ctx)
+        return int(digits) * self.UNITS[unit]
 
 
 @click.group(help="Load, analyse and compare how two sides frame a story.")
@@ -27,14 +44,20 @@ def cli():
 @click.option("--sample/--no-sample", default=None, help="Mark records as illustrative samples written by the team.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the input files.")
 @click.option("--skip-errors", is_flag=True, help="Load the good records; report each bad one and go on.")
+@click.option("--max-record-bytes", type=ByteSize(), default=describe_size(MAX_RECORD_BYTES).replace(" ", ""), show_default=True,
+              help="Refuse a record (JSON line, CSV row, page or entry text) larger than this.")
+@click.option("--max-file-bytes", type=ByteSize(), default=describe_size(MAX_FILE_BYTES).replace(" ", ""), show_default=True,
+              help="Refuse a file read whole (JSON array, feed, HTML, text) larger than this; JSON Lines and CSV are streamed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def load(db_path, paths, fmt, country, kind, outlet, language, sample, encoding, skip_errors, quiet):
+def load(db_path, paths, fmt, country, kind, outlet, language, sample, encoding, skip_errors,
+         max_record_bytes, max_file_bytes, quiet):
     """Load documents from PATH... (files, directories, or - for JSON Lines on stdin) into DB.
 
     Formats by extension: .jsonl/.ndjson, .json, .csv, .tsv, .rss/.atom/.xml,
     .html/.htm, .txt/.md (with optional YAML front matter).
     """
     defaults = {"country": country, "kind": kind, "outlet": outlet, "language": language, "sample": sample}
+    limits = Limits(max_record_bytes, max_file_bytes)
     db = store.open_db(db_path)
     total = loader.input_size(paths)
     show_bar = not quiet and sys.stderr.isatty() and total > 0
@@ -45,10 +68,10 @@ def load(db_path, paths, fmt, country, kind, outlet, language, sample, encoding,
                     bar.update(done - bar.pos)
 
                 report = loader.load(db, paths, fmt=fmt, defaults=defaults, encoding=encoding,
-                                     skip_errors=skip_errors, progress=progress)
+                                     skip_errors=skip_errors, progress=progress, limits=limits)
         else:
             report = loader.load(db, paths, fmt=fmt, defaults=defaults, encoding=encoding,
-                                 skip_errors=skip_errors)
+                                 skip_errors=skip_errors, limits=limits)
     except loader.LoadError as e:
         raise click.ClickException(f"{e}\nNothing from this load was written.")
     for error in report.errors:

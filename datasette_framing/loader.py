@@ -10,7 +10,7 @@ import os
 
 from . import store
 from .fingerprints import NearDuplicateIndex, signature
-from .ingest import InputError, Skipped, read_path, iter_files
+from .ingest import DEFAULT_LIMITS, InputError, Skipped, read_path, iter_files
 from .ingest.records import normalize, COUNTRIES, KINDS
 
 BATCH = 1000
@@ -63,11 +63,13 @@ def input_size(paths):
     return total
 
 
-def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=False, progress=None):
+def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=False, progress=None,
+         limits=DEFAULT_LIMITS):
     """Load ``paths`` into ``db`` (a sqlite_utils.Database) in one transaction.
 
     ``defaults`` fills fields records lack (country, kind, outlet, language, sample).
-    ``progress(bytes_done)`` is called as input is read.  Returns a LoadReport.
+    ``progress(bytes_done)`` is called as input is read.  ``limits`` (an ingest.Limits)
+    bounds one record and one file read whole.  Returns a LoadReport.
     """
     defaults = {k: v for k, v in (defaults or {}).items() if v is not None}
     check_defaults(defaults)
@@ -84,7 +86,7 @@ def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=Fa
             tracker = _Progress(progress)
             for path in paths:
                 try:
-                    items = read_path(path, fmt, encoding)
+                    items = read_path(path, fmt, encoding, limits)
                     for item in items:
                         if isinstance(item, Skipped):
                             report.skipped_files.append(item)

@@ -32,10 +32,37 @@ EXTENSIONS = {
     ".markdown": "text",
 }
 
-# A single record (one JSON line, one CSV row, one file of text or HTML) larger than
-# this is refused rather than read into memory.
-MAX_RECORD_BYTES = 20 * 1024 * 1024
-MAX_FILE_BYTES = 200 * 1024 * 1024  # for formats that must be read whole
+# A single record (one JSON line, one CSV row, the text of a page, a feed entry or a
+# text file) larger than this is refused rather than read into memory, and so is a
+# whole file of a format that must be read whole (JSON array, feed, HTML, text).
+MAX_RECORD_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 100 * 1024 * 1024
+STREAMED = ("jsonl", "csv", "tsv")  # these check each record's size as they read it
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits of one load (``load --max-record-bytes / --max-file-bytes``)."""
+
+    record_bytes: int = MAX_RECORD_BYTES
+    file_bytes: int = MAX_FILE_BYTES
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def describe_size(n):
+    """'5 MB' for whole mebibytes, else the byte count."""
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MB"
+    return f"{n:,} bytes"
+
+
+def record_too_large(source, position, limits):
+    return InputError(
+        source, position,
+        f"record is larger than the limit of {describe_size(limits.record_bytes)} (--max-record-bytes)",
+    )
 
 
 @dataclass
@@ -95,7 +122,7 @@ def iter_files(path):
                 yield os.path.join(root, name)
 
 
-def read_path(path, fmt=None, encoding="utf-8"):
+def read_path(path, fmt=None, encoding="utf-8", limits=DEFAULT_LIMITS):
     """Yield RawRecord / InputError / Skipped items for a file, a directory or ``-``."""
     from . import tabular, jsonlines, feeds, html, text
 
@@ -110,7 +137,7 @@ def read_path(path, fmt=None, encoding="utf-8"):
     }
     if path == "-":
         chosen = fmt or "jsonl"
-        yield from readers[chosen](sys.stdin.buffer, "<stdin>", encoding)
+        yield from _checked(readers[chosen](sys.stdin.buffer, "<stdin>", encoding, limits), chosen, limits)
         return
     if os.path.isdir(path):
         for child in iter_files(path):
@@ -118,7 +145,7 @@ def read_path(path, fmt=None, encoding="utf-8"):
             if child_fmt is None:
                 yield Skipped(child, "unknown file extension")
                 continue
-            yield from _read_file(readers[child_fmt], child, encoding)
+            yield from _read_file(readers[child_fmt], child_fmt, child, encoding, limits)
         return
     if not os.path.exists(path):
         raise InputError(path, "", "no such file or directory")
@@ -128,18 +155,46 @@ def read_path(path, fmt=None, encoding="utf-8"):
             path, "", "cannot tell the format from the extension; pass --format "
             f"({', '.join(FORMATS)})"
         )
-    yield from _read_file(readers[chosen], path, encoding)
+    yield from _read_file(readers[chosen], chosen, path, encoding, limits)
 
 
-def _read_file(reader, path, encoding):
+def _read_file(reader, fmt, path, encoding, limits):
     with open(path, "rb") as fp:
-        yield from reader(fp, path, encoding)
+        yield from _checked(reader(fp, path, encoding, limits), fmt, limits)
+
+
+def _checked(items, fmt, limits):
+    """Refuse records of whole-file formats whose fields add up to more than the record limit."""
+    if fmt in STREAMED:
+        yield from items  # the reader measured each line or row
+        return
+    for item in items:
+        if isinstance(item, RawRecord) and _record_size(item.fields, limits.record_bytes) > limits.record_bytes:
+            yield record_too_large(item.source, item.position, limits)
+            continue
+        yield item
+
+
+def _record_size(fields, limit):
+    return utf8_size([str(k) for k in fields] + [v if isinstance(v, str) else str(v) for v in fields.values()], limit)
+
+
+def utf8_size(parts, limit):
+    """UTF-8 size of some strings, exact when it is near ``limit``."""
+    chars = sum(len(p) for p in parts)
+    if chars > limit or chars * 4 <= limit:
+        return chars  # characters <= UTF-8 bytes <= 4 x characters: no need to encode
+    return sum(len(p.encode("utf-8", "surrogatepass")) for p in parts)
 
 
 def read_whole(fp, source, limit=MAX_FILE_BYTES):
     data = fp.read(limit + 1)
     if len(data) > limit:
-        raise InputError(source, "", f"file is larger than {limit // (1024 * 1024)} MB, the limit for this format")
+        raise InputError(
+            source, "",
+            f"file is larger than the limit of {describe_size(limit)} for formats read whole "
+            "(JSON array, feed, HTML, text; --max-file-bytes); JSON Lines and CSV are streamed",
+        )
     return data
 
 

@@ -4,14 +4,14 @@ import xml.sax
 import feedparser
 import lxml.html
 
-from . import InputError, RawRecord, read_whole
+from . import DEFAULT_LIMITS, InputError, RawRecord, read_whole
 
 # Categories with these schemes (Atom ``scheme``, RSS ``domain``) become fields.
 FIELD_SCHEMES = {"restates", "sample", "country", "kind", "language", "outlet", "speaker"}
 
 
-def read_feed(fp, source, encoding="utf-8"):
-    data = read_whole(fp, source)
+def read_feed(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    data = read_whole(fp, source, limits.file_bytes)
     parsed = feedparser.parse(data)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if problem is not None and not isinstance(problem, feedparser.CharacterEncodingOverride):

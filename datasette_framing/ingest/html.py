@@ -2,13 +2,11 @@
 import lxml.html
 import trafilatura
 
-from . import InputError, RawRecord, decode, read_whole
-
-MAX_HTML_BYTES = 20 * 1024 * 1024
+from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole
 
 
-def read_html(fp, source, encoding="utf-8"):
-    data = read_whole(fp, source, MAX_HTML_BYTES)
+def read_html(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    data = read_whole(fp, source, limits.file_bytes)
     markup = decode(data, source, encoding)
     if not markup.strip():
         raise InputError(source, "", "empty HTML file")

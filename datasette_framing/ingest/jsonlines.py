@@ -1,14 +1,14 @@
 """JSON Lines (streamed line by line) and JSON arrays."""
 import json
 
-from . import InputError, RawRecord, MAX_RECORD_BYTES, decode, read_whole
+from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole, record_too_large
 
 
-def read_jsonl(fp, source, encoding="utf-8"):
-    for number, raw in enumerate(_lines(fp), start=1):
+def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    for number, raw in enumerate(_lines(fp, limits.record_bytes), start=1):
         position = f"line {number}"
-        if len(raw) > MAX_RECORD_BYTES:
-            yield InputError(source, position, f"record is larger than {MAX_RECORD_BYTES // (1024 * 1024)} MB")
+        if len(raw) > limits.record_bytes and len(raw.rstrip(b"\r\n")) > limits.record_bytes:
+            yield record_too_large(source, position, limits)
             continue
         try:
             line = decode(raw, source, encoding, position)
@@ -37,24 +37,24 @@ def _tell(fp):
         return None
 
 
-def _lines(fp):
+def _lines(fp, limit):
     # Reading in bounded chunks keeps memory flat; a line longer than the record
-    # limit is still returned whole-but-truncated so the caller can reject it.
+    # limit is returned truncated (limit + 1 bytes) so the caller can reject it.
     while True:
-        line = fp.readline(MAX_RECORD_BYTES + 1)
+        line = fp.readline(limit + 2)  # + the line's "\r\n"
         if not line:
             return
-        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+        if len(line) > limit and not line.endswith(b"\n"):
             # Swallow the rest of the over-long line.
             while True:
-                rest = fp.readline(MAX_RECORD_BYTES)
+                rest = fp.readline(limit)
                 if not rest or rest.endswith(b"\n"):
                     break
         yield line
 
 
-def read_json(fp, source, encoding="utf-8"):
-    text = decode(read_whole(fp, source), source, encoding)
+def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    text = decode(read_whole(fp, source, limits.file_bytes), source, encoding)
     stripped = text.lstrip()
     if stripped.startswith("{") and "\n" in stripped.strip():
         # Many "json" exports are really JSON Lines.
@@ -62,7 +62,7 @@ def read_json(fp, source, encoding="utf-8"):
             json.loads(stripped)
         except json.JSONDecodeError:
             import io
-            yield from read_jsonl(io.BytesIO(text.encode("utf-8")), source)
+            yield from read_jsonl(io.BytesIO(text.encode("utf-8")), source, limits=limits)
             return
     try:
         data = json.loads(text)

@@ -48,7 +48,6 @@ VN VU WF WS YE YT ZA ZM ZW
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 TRUE_WORDS = {"true", "yes", "1", "y", "si", "sí", "t"}
 FALSE_WORDS = {"false", "no", "0", "n", "f", ""}
-MAX_TEXT_CHARS = 5_000_000
 
 
 @dataclass
@@ -117,8 +116,6 @@ def normalize(raw, defaults=None):
     text = text_field("text")
     if text is None:
         fail("record has no text (expected a 'text' field, or 'body'/'content')")
-    if len(text) > MAX_TEXT_CHARS:
-        fail(f"text is {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,}")
 
     country = text_field("country")
     if country is not None:

@@ -2,20 +2,21 @@
 import csv
 import io
 
-from . import InputError, RawRecord, MAX_RECORD_BYTES
-
-csv.field_size_limit(MAX_RECORD_BYTES)
+from . import DEFAULT_LIMITS, InputError, RawRecord, record_too_large, utf8_size
 
 
-def read_csv(fp, source, encoding="utf-8"):
-    yield from _read(fp, source, encoding, None)
+def read_csv(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    yield from _read(fp, source, encoding, None, limits)
 
 
-def read_tsv(fp, source, encoding="utf-8"):
-    yield from _read(fp, source, encoding, "\t")
+def read_tsv(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    yield from _read(fp, source, encoding, "\t", limits)
 
 
-def _read(fp, source, encoding, delimiter):
+def _read(fp, source, encoding, delimiter, limits):
+    # The csv module's own cap on one field (in characters) keeps an unclosed quote
+    # from reading the rest of the file into memory.
+    csv.field_size_limit(limits.record_bytes)
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     stream = io.TextIOWrapper(fp, encoding=encoding, errors="strict", newline="")
@@ -43,6 +44,9 @@ def _read(fp, source, encoding, delimiter):
             if not any(cell.strip() for cell in row):
                 continue
             position = f"line {line}"
+            if utf8_size(row, limits.record_bytes) > limits.record_bytes:
+                yield record_too_large(source, position, limits)
+                continue
             if len(row) != len(header):
                 yield InputError(
                     source, position,
@@ -60,6 +64,8 @@ def _read(fp, source, encoding, delimiter):
             f"invalid {e.encoding}; pass --encoding if the file is not UTF-8",
         ) from None
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise record_too_large(source, f"line {previous_end + 2}", limits) from None
         raise InputError(source, f"line {reader.line_num + 1}", f"malformed CSV: {e}") from None
     finally:
         stream.detach()

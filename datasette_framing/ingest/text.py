@@ -2,11 +2,11 @@
 import frontmatter
 import yaml
 
-from . import InputError, RawRecord, decode, read_whole, MAX_RECORD_BYTES
+from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole
 
 
-def read_text(fp, source, encoding="utf-8"):
-    content = decode(read_whole(fp, source, MAX_RECORD_BYTES), source, encoding)
+def read_text(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
+    content = decode(read_whole(fp, source, limits.file_bytes), source, encoding)
     try:
         post = frontmatter.loads(content)
     except yaml.YAMLError as e:
