@@ -11,6 +11,7 @@ languages, ids, validation) happens in :mod:`datasette_framing.ingest.records`.
 """
 from dataclasses import dataclass, field
 import os
+import re
 import sys
 
 FORMATS = ("jsonl", "json", "csv", "tsv", "feed", "html", "text")
@@ -185,6 +186,20 @@ def utf8_size(parts, limit):
     if chars > limit or chars * 4 <= limit:
         return chars  # characters <= UTF-8 bytes <= 4 x characters: no need to encode
     return sum(len(p.encode("utf-8", "surrogatepass")) for p in parts)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value):
+    """U+FFFD for the lone surrogates a JSON ``\\ud800`` escape can produce (SQLite cannot store them)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [replace_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def read_whole(fp, source, limit=MAX_FILE_BYTES):

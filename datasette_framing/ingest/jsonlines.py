@@ -1,7 +1,7 @@
 """JSON Lines (streamed line by line) and JSON arrays."""
 import json
 
-from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole, record_too_large
+from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole, record_too_large, replace_lone_surrogates
 
 
 def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
@@ -27,6 +27,8 @@ def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         if not isinstance(obj, dict):
             yield InputError(source, position, f"expected a JSON object, got {type(obj).__name__}")
             continue
+        if "\\ud" in line or "\\uD" in line:
+            obj = replace_lone_surrogates(obj)
         yield RawRecord(obj, source, position, "jsonl", _tell(fp))
 
 
@@ -68,6 +70,8 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(source, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})") from None
+    if "\\ud" in text or "\\uD" in text:
+        data = replace_lone_surrogates(data)
     if isinstance(data, dict):
         # {"documents": [...]} or a single document
         lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
