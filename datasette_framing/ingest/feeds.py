@@ -1,4 +1,5 @@
 """RSS and Atom feed files, parsed with feedparser."""
+import re
 import xml.sax
 
 import feedparser
@@ -10,9 +11,23 @@ from . import DEFAULT_LIMITS, InputError, RawRecord, read_whole
 FIELD_SCHEMES = {"restates", "sample", "country", "kind", "language", "outlet", "speaker"}
 
 
+# Character references to no character (&#xd800;, &#x110000;) crash feedparser's
+# lenient parser, which it falls back to for a feed that is not well-formed.
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]+|[0-9]+);")
+
+
+def _safe_charref(match):
+    digits = match.group(1)
+    value = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    return match.group(0) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else b"&#xfffd;"
+
+
 def read_feed(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
-    data = read_whole(fp, source, limits.file_bytes)
-    parsed = feedparser.parse(data)
+    data = _CHARREF.sub(_safe_charref, read_whole(fp, source, limits.file_bytes))
+    try:
+        parsed = feedparser.parse(data)
+    except (ValueError, LookupError, UnicodeError) as e:  # feedparser's lenient parser on odd input
+        raise InputError(source, "", f"not a readable RSS/Atom feed: {e}") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if problem is not None and not isinstance(problem, feedparser.CharacterEncodingOverride):
         line = ""
