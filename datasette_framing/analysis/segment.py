@@ -13,6 +13,9 @@ from sentencex import segment as _sentencex_segment
 NO_NUMBER = re.compile(r"\b[Nn]o\.\s+(?=[A-ZÁÉÍÓÚÑ¿¡])")
 PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[A-ZÁÉÍÓÚÑ¿¡\"“«—-])")
 SUPPORTED = {"en", "es"}
+# sentencex encodes its input as UTF-8, which a lone surrogate cannot be; U+FFFD has the
+# same length, so offsets into the original text still hold.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def split_sentences(text, language="en"):
@@ -21,6 +24,8 @@ def split_sentences(text, language="en"):
     spans = []
     for block_start, block_end in _blocks(text):
         block = text[block_start:block_end]
+        if SURROGATE.search(block):
+            block = SURROGATE.sub("\ufffd", block)
         cursor = 0
         pieces = []
         for piece in _sentencex_segment(language, block):
