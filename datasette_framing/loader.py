@@ -105,7 +105,7 @@ def load(db, paths, *, fmt=None, defaults=None, encoding="utf-8", skip_errors=Fa
                     # A whole file could not be read.
                     _problem(e, report, skip_errors)
                 tracker.file_done()
-            writer.flush()
+            writer.finish()
             for sql in triggers:
                 db.execute(sql)
             store.refresh_outlets(db)
@@ -167,6 +167,9 @@ class _Writer:
             self.index.add(doc_id, np.frombuffer(blob, dtype=np.uint32))
         self.pending = {}
         self.fingerprints = {}
+        # Documents this load inserts get rowids above this; they are indexed for full-text
+        # search in one statement at the end (``finish``), which costs less than per batch.
+        self.first_new_rowid = db.execute("select coalesce(max(rowid), 0) + 1 from documents").fetchone()[0]
 
     def add(self, document, run_id):
         row = document.row()
@@ -209,6 +212,9 @@ class _Writer:
 
     def _index_text(self, action, doc_id):
         # The full-text triggers are suspended during a load (see store.suspend_fts_triggers).
+        rowid = self.db.execute("select rowid from documents where id = ?", [doc_id]).fetchone()[0]
+        if rowid >= self.first_new_rowid:
+            return  # inserted by this load: indexed by finish()
         if action == "delete":
             sql = ("insert into documents_fts (documents_fts, rowid, title, text) "
                    "select 'delete', rowid, title, text from documents where id = ?")
@@ -224,13 +230,10 @@ class _Writer:
     def flush(self):
         if self.pending:
             columns = list(store.DOCUMENT_COLUMNS)
-            last = self.db.execute("select coalesce(max(rowid), 0) from documents").fetchone()[0]
             self.db.conn.executemany(
                 f"insert into documents ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
                 [tuple(row.get(c) for c in columns) for row in self.pending.values()],
             )
-            self.db.execute("insert into documents_fts (rowid, title, text) "
-                            "select rowid, title, text from documents where rowid > ?", [last])
             self.existing.update(self.pending)
             self.pending = {}
         if self.fingerprints:
@@ -239,3 +242,9 @@ class _Writer:
                 pk="document_id", batch_size=BATCH,
             )
             self.fingerprints = {}
+
+    def finish(self):
+        """Write what is pending and index this load's new documents for full-text search."""
+        self.flush()
+        self.db.execute("insert into documents_fts (rowid, title, text) "
+                        "select rowid, title, text from documents where rowid >= ?", [self.first_new_rowid])
