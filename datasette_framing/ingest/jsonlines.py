@@ -3,6 +3,11 @@ import json
 
 from . import DEFAULT_LIMITS, InputError, RawRecord, decode, read_whole, record_too_large, replace_lone_surrogates
 
+# Deeper nesting than this is refused: Python's json (and whatever later walks the value)
+# recurses once per level, and a document's fields are never nested this deep.
+MAX_DEPTH = 100
+TOO_DEEP = f"invalid JSON: nested more than {MAX_DEPTH} levels deep"
+
 
 def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
     for number, raw in enumerate(_lines(fp, limits.record_bytes), start=1):
@@ -23,6 +28,12 @@ def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             yield InputError(source, position, f"invalid JSON: {e.msg} (column {e.colno})")
+            continue
+        except RecursionError:
+            yield InputError(source, position, TOO_DEEP)
+            continue
+        if _brackets(line) > MAX_DEPTH and _too_deep(obj):
+            yield InputError(source, position, TOO_DEEP)
             continue
         if not isinstance(obj, dict):
             yield InputError(source, position, f"expected a JSON object, got {type(obj).__name__}")
@@ -62,6 +73,8 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         # Many "json" exports are really JSON Lines.
         try:
             json.loads(stripped)
+        except RecursionError:
+            raise InputError(source, "", TOO_DEEP) from None
         except json.JSONDecodeError:
             import io
             yield from read_jsonl(io.BytesIO(text.encode("utf-8")), source, limits=limits)
@@ -70,6 +83,8 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(source, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise InputError(source, "", TOO_DEEP) from None
     if "\\ud" in text or "\\uD" in text:
         data = replace_lone_surrogates(data)
     if isinstance(data, dict):
@@ -78,8 +93,30 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         data = lists[0] if len(lists) == 1 and "text" not in data else [data]
     if not isinstance(data, list):
         raise InputError(source, "", "expected a JSON array of objects")
+    maybe_deep = _brackets(text) > MAX_DEPTH
     for number, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
             yield InputError(source, f"entry {number}", f"expected a JSON object, got {type(obj).__name__}")
             continue
+        if maybe_deep and _too_deep(obj):
+            yield InputError(source, f"entry {number}", TOO_DEEP)
+            continue
         yield RawRecord(obj, source, f"entry {number}", "json")
+
+
+def _brackets(text):
+    return text.count("[") + text.count("{")  # each level of nesting needs one
+
+
+def _too_deep(obj):
+    """Whether ``obj`` nests deeper than MAX_DEPTH."""
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
