@@ -29,6 +29,9 @@ def read_jsonl(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         except json.JSONDecodeError as e:
             yield InputError(source, position, f"invalid JSON: {e.msg} (column {e.colno})")
             continue
+        except ValueError:  # an integer of more than 4,300 digits
+            yield InputError(source, position, "invalid JSON: a number of more than 4,300 digits")
+            continue
         except RecursionError:
             yield InputError(source, position, TOO_DEEP)
             continue
@@ -75,7 +78,7 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
             json.loads(stripped)
         except RecursionError:
             raise InputError(source, "", TOO_DEEP) from None
-        except json.JSONDecodeError:
+        except ValueError:  # JSONDecodeError, or an integer of more than 4,300 digits
             import io
             yield from read_jsonl(io.BytesIO(text.encode("utf-8")), source, limits=limits)
             return
@@ -83,6 +86,8 @@ def read_json(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(source, f"line {e.lineno}", f"invalid JSON: {e.msg} (column {e.colno})") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise InputError(source, "", "invalid JSON: a number of more than 4,300 digits") from None
     except RecursionError:
         raise InputError(source, "", TOO_DEEP) from None
     if "\\ud" in text or "\\uD" in text:
