@@ -168,7 +168,8 @@ def bench_growth(directory, sizes, lines):
         sub = os.path.join(directory, f"growth-{docs}")
         os.makedirs(sub, exist_ok=True)
         corpus = os.path.join(sub, f"corpus-{docs}.jsonl")
-        generate.write_jsonl(corpus, docs)
+        # About 30 sentences a document: 100,000 documents make about 3 million sentences.
+        generate.write_jsonl(corpus, docs, sentences=(20, 40))
         load = bench_load(sub, corpus)
         path = os.path.join(sub, f"bench-{docs}.db")
         os.replace(load["db"], path)

@@ -84,7 +84,8 @@ def documents(count, seed=2025, min_sentences=8, max_sentences=16, prefix="bench
         }
 
 
-def write_jsonl(path, count, seed=2025, prefix="bench"):
+def write_jsonl(path, count, seed=2025, prefix="bench", sentences=(8, 16)):
+    """``count`` documents of ``sentences`` (min, max) sentences each, as JSON Lines."""
     with open(path, "w", encoding="utf-8") as fp:
-        for doc in documents(count, seed, prefix=prefix):
+        for doc in documents(count, seed, sentences[0], sentences[1], prefix=prefix):
             fp.write(json.dumps(doc, ensure_ascii=False) + "\n")
