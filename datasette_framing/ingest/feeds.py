@@ -7,6 +7,9 @@ import lxml.html
 
 from . import DEFAULT_LIMITS, InputError, RawRecord, read_whole
 
+# Elements whose content is not text of the story (dropped from HTML content, with their content).
+NOT_TEXT = ("script", "style", "iframe", "noscript", "object", "embed", "template", "frameset", "frame")
+
 # Categories with these schemes (Atom ``scheme``, RSS ``domain``) become fields.
 FIELD_SCHEMES = {"restates", "sample", "country", "kind", "language", "outlet", "speaker"}
 
@@ -25,7 +28,9 @@ def _safe_charref(match):
 def read_feed(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
     data = _CHARREF.sub(_safe_charref, read_whole(fp, source, limits.file_bytes))
     try:
-        parsed = feedparser.parse(data)
+        # Not feedparser's sanitiser: it drops <script> and <iframe> tags but keeps the
+        # text inside them; html_fragment_text drops those elements whole.
+        parsed = feedparser.parse(data, sanitize_html=False)
     except (ValueError, LookupError, UnicodeError) as e:  # feedparser's lenient parser on odd input
         raise InputError(source, "", f"not a readable RSS/Atom feed: {e}") from None
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
@@ -90,6 +95,10 @@ def html_fragment_text(value):
         root = lxml.html.fromstring(value)
     except (lxml.etree.ParserError, ValueError):
         return value
+    for element in list(root.iter(*NOT_TEXT)):
+        if element is root:
+            return ""
+        element.drop_tree()
     for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3"):
         block.tail = ("\n\n" if block.tag != "br" else "\n") + (block.tail or "")
     return root.text_content()
