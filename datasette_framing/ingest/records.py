@@ -224,6 +224,9 @@ _MONTHS_ES = {
 }
 
 
+RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{4})\b")
+
+
 def parse_date(value):
     """An ISO 8601 date (or datetime, when the source gives a time) for a date string.
 
@@ -243,9 +246,18 @@ def parse_date(value):
     except ValueError:
         pass
     try:
-        return _iso(email.utils.parsedate_to_datetime(value))
+        parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         pass
+    else:
+        # email.utils reads years below 100 as two-digit years (0001 -> 2001).
+        year = RFC822_YEAR.search(value)
+        if year and int(year.group(1)) != parsed.year:
+            try:
+                parsed = parsed.replace(year=int(year.group(1)))
+            except ValueError:  # year 0
+                return None
+        return _iso(parsed)
     import dateparser
 
     parsed = dateparser.parse(
