@@ -4,8 +4,8 @@
     python data/gold/merge_coders.py gold          # gold.jsonl, using adjudication.jsonl
 
 Where the two coders agree on a sentence's frames (and tone) their code stands; every
-disagreement is decided by a third reader (adjudication.jsonl: id, frames, tone), following
-CODEBOOK.md.  Nothing here looks at the detector.
+disagreement is decided by a third reader (adjudication_en.jsonl / adjudication_es.jsonl: id,
+frames, tone, note), following CODEBOOK.md.  Nothing here looks at the detector.
 """
 import json
 import os
@@ -62,9 +62,13 @@ def agreement():
     report["identical_frames"] = sum(set(a[i]["frames"]) == set(b[i]["frames"]) for i in ids) / len(ids)
     with open(os.path.join(HERE, "agreement.json"), "w", encoding="utf-8") as fp:
         json.dump(report, fp, indent=2)
-    with open(os.path.join(HERE, "disagreements.jsonl"), "w", encoding="utf-8") as fp:
-        for i in ids:
-            if set(a[i]["frames"]) != set(b[i]["frames"]) or a[i]["tone"] != b[i]["tone"]:
+    for lang in report["by_language"]:
+        with open(os.path.join(HERE, f"disagreements_{lang}.jsonl"), "w", encoding="utf-8") as fp:
+            for i in ids:
+                if pool[i]["language"] != lang:
+                    continue
+                if set(a[i]["frames"]) == set(b[i]["frames"]) and a[i]["tone"] == b[i]["tone"]:
+                    continue
                 fp.write(json.dumps({"id": i, "language": pool[i]["language"], "text": pool[i]["text"],
                                      "coder_a": {"frames": sorted(a[i]["frames"]), "tone": a[i]["tone"]},
                                      "coder_b": {"frames": sorted(b[i]["frames"]), "tone": b[i]["tone"]}},
@@ -74,7 +78,7 @@ def agreement():
 
 def gold():
     pool, a, b = pools(), codings("a"), codings("b")
-    decided = {r["id"]: r for r in read("adjudication.jsonl")}
+    decided = {r["id"]: r for r in read("adjudication_en.jsonl") + read("adjudication_es.jsonl")}
     out, missing = [], []
     for i, item in pool.items():
         if i not in a or i not in b:
