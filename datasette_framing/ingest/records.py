@@ -111,7 +111,7 @@ def normalize(raw, defaults=None):
             value = "; ".join(str(v) for v in value)
         if isinstance(value, (dict,)):
             fail(f"field {name!r} must be text, got an object")
-        return _clean(str(value))
+        return _clean(str(value)) or None  # only control characters or spaces: no value
 
     text = text_field("text")
     if text is None:
