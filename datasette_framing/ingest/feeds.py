@@ -49,7 +49,7 @@ def read_feed(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
         fields = {
             "id": entry.get("id") or None,
             "url": entry.get("link") or None,
-            "title": entry.get("title") or None,
+            "title": _entry_title(entry),
             "text": _entry_text(entry),
             "published": entry.get("published") or entry.get("updated") or None,
             "author": entry.get("author") or None,
@@ -73,6 +73,13 @@ def read_feed(fp, source, encoding="utf-8", limits=DEFAULT_LIMITS):
             {k: v for k, v in fields.items() if v is not None}, source, f"entry {number}", "feed",
             fallbacks={"outlet": feed_title} if feed_title else {},
         )
+
+
+def _entry_title(entry):
+    title = entry.get("title") or None
+    if title and "html" in ((entry.get("title_detail") or {}).get("type") or "") and "<" in title:
+        title = " ".join(html_fragment_text(title).split()) or None
+    return title
 
 
 def _entry_text(entry):
