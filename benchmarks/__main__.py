@@ -43,16 +43,23 @@ def command(name):
     return path if os.path.exists(path) else shutil.which(name)
 
 
+# Runs a command and prints its peak memory.  The command is started from this small process,
+# not from the benchmark's own (large) one: a child forked from a big process counts the
+# parent's resident pages in its peak until it execs.
+_MEASURE = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "sys.exit(code)")
+
+
 def run_measured(argv):
     """Run a command as its own process: (wall seconds, peak resident memory in MB)."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    result = subprocess.run([sys.executable, "-c", _MEASURE] + argv, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    if result.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed: {result.stderr[-2000:]}")
+    return seconds, int(result.stdout.split()[-1]) / 1024
 
 
 def bench_load(directory, corpus):
