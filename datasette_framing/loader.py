@@ -154,16 +154,13 @@ class _Writer:
     def __init__(self, db, report):
         self.db = db
         self.report = report
-        self.existing = {row[0] for row in db.execute("select id from documents")}
-        self.by_hash = {}
-        for doc_id, text_hash in db.execute(
-            "select id, text_hash from documents where duplicate_of is null order by rowid"
-        ):
-            self.by_hash.setdefault(text_hash, doc_id)
+        # Ids and text hashes already stored are looked up in the database (both indexed);
+        # only this batch's are held in memory.
+        self.batch_hashes = {}
         self.index = NearDuplicateIndex()
         import numpy as np
 
-        for doc_id, blob in db.execute("select document_id, minhash from document_fingerprints"):
+        for doc_id, blob in db.execute("select document_id, minhash from document_fingerprints order by rowid"):
             self.index.add(doc_id, np.frombuffer(blob, dtype=np.uint32))
         self.pending = {}
         self.fingerprints = {}
@@ -174,7 +171,7 @@ class _Writer:
     def add(self, document, run_id):
         row = document.row()
         row.update(load_run=run_id, duplicate_of=None, near_duplicate_of=None, near_duplicate_similarity=None)
-        if document.id in self.existing:
+        if document.id not in self.pending and self._stored(document.id):
             current = self.db["documents"].get(document.id)
             if all(current.get(k) == row.get(k) for k in store.CONTENT_FIELDS):
                 self.report.unchanged += 1
@@ -195,8 +192,20 @@ class _Writer:
         if len(self.pending) >= BATCH:
             self.flush()
 
+    def _stored(self, doc_id):
+        return self.db.execute("select 1 from documents where id = ?", [doc_id]).fetchone() is not None
+
+    def _first_with_hash(self, text_hash, doc_id):
+        """The id of the first document (stored, else in this batch) with this text, or doc_id."""
+        stored = self.db.execute(
+            "select id from documents where text_hash = ? and duplicate_of is null order by rowid limit 1",
+            [text_hash]).fetchone()
+        if stored is not None:
+            return stored[0]
+        return self.batch_hashes.setdefault(text_hash, doc_id)
+
     def _mark_duplicates(self, row):
-        first = self.by_hash.setdefault(row["text_hash"], row["id"])
+        first = self._first_with_hash(row["text_hash"], row["id"])
         if first != row["id"]:
             row["duplicate_of"] = first
             self.report.duplicates += 1
@@ -234,8 +243,8 @@ class _Writer:
                 f"insert into documents ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
                 [tuple(row.get(c) for c in columns) for row in self.pending.values()],
             )
-            self.existing.update(self.pending)
             self.pending = {}
+            self.batch_hashes = {}
         if self.fingerprints:
             self.db["document_fingerprints"].upsert_all(
                 ({"document_id": k, "minhash": v} for k, v in self.fingerprints.items()),
