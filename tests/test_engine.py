@@ -1,5 +1,6 @@
 """The framing engine: pure functions first, then analyze/tag through the real CLI."""
 import json
+import pathlib
 
 import pytest
 import sqlite_utils
@@ -393,3 +394,36 @@ def test_cubes_kept_up_to_date_equal_a_rebuild(analysed, tmp_path, fixtures, run
     assert_cubes_match(analysed)
     run_cli("analyze", analysed, "--all", "--workers", "2")
     assert_cubes_match(analysed)
+
+
+GOLD = pathlib.Path(__file__).parent.parent / "data" / "gold"
+
+
+def test_gold_set_is_complete_and_codebook_shaped():
+    """At least 400 hand-coded sentences, at least half Spanish, hard negatives in both
+    languages, every code a codebook slug, every sentence coded twice."""
+    rows = [json.loads(line) for line in (GOLD / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    slugs = set(load_codebook().slugs)
+    assert len(rows) >= 400 and len({r["id"] for r in rows}) == len(rows)
+    spanish = [r for r in rows if r["language"] == "es"]
+    assert len(spanish) * 2 >= len(rows)
+    for language in ("en", "es"):
+        negatives = [r for r in rows if r["language"] == language and not r["frames"]]
+        assert len(negatives) >= 50, language
+    assert all(set(r["frames"]) <= slugs and r["tone"] in ("negative", "neutral", "positive") for r in rows)
+    for coder in ("a", "b"):
+        coded = {json.loads(line)["id"] for name in (f"coder_{coder}_en.jsonl", f"coder_{coder}_es.jsonl")
+                 for line in (GOLD / name).read_text(encoding="utf-8").splitlines()}
+        assert coded == {r["id"] for r in rows}
+    halves = [(GOLD / name).read_text(encoding="utf-8").splitlines() for name in ("gold_dev.jsonl", "gold_heldout.jsonl")]
+    assert sorted(line for half in halves for line in half) == sorted((GOLD / "gold.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def test_evaluate_on_the_held_out_gold_set(run_cli):
+    """Regression floors just under the figures the README reports for the held-out half
+    (2026-11-25: micro-F1 0.824; en 0.771, es 0.870; terrorist_designation 0.911). The
+    issue's targets (0.90 overall, 0.85 per language, 0.90 for four frames) are not met yet."""
+    result = run_cli("evaluate", GOLD / "gold_heldout.jsonl", "--min-micro-f1", "0.80", "--min-language-f1", "0.75",
+                     "--min-frame-f1", "terrorist_designation=0.88", "--min-frame-f1", "sovereignty=0.85")
+    assert result.exit_code == 0, result.output
+    assert "== es: 130 sentences" in result.output and "== en: 120 sentences" in result.output
