@@ -140,7 +140,8 @@ def analyze(db_path, codebook, workers, all_documents, dask_scheduler, quiet):
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write the sentences the engine got wrong to this JSON Lines file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--save", "save_path", type=click.Path(dir_okay=False), help="Write the scores, dated, to this JSON file (the methodology page reads datasette_framing/validation.json).")
-def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors_path, as_json, save_path):
+@click.option("--subset", metavar="FIELD=VALUE", help="Score only the gold records whose FIELD is VALUE (e.g. half=heldout).")
+def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors_path, as_json, save_path, subset):
     """Score frame detection against a hand-coded GOLD set (JSON Lines: text, language, frames)."""
     import json as jsonlib
     from .analysis.codebook import load_codebook, CodebookError
@@ -148,7 +149,7 @@ def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors
 
     try:
         cb = load_codebook(codebook)
-        items = read_gold(gold, cb.slugs)
+        items = read_gold(gold, cb.slugs, subset)
     except (CodebookError, GoldError) as e:
         raise click.ClickException(str(e))
     overall, by_language, errors = run(items, cb)
@@ -157,7 +158,7 @@ def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors
 
     tone_scores = evaluate_tone(items)
     scores = {
-        "date": dt.date.today().isoformat(), "gold": gold, "codebook_sha256": cb.sha256,
+        "date": dt.date.today().isoformat(), "gold": gold, "subset": subset, "codebook_sha256": cb.sha256,
         "sentences": overall.sentences, "languages": sorted(by_language),
         "micro_f1": overall.micro_f1(), "macro_f1": overall.macro_f1(), "frames": overall.per_frame(),
         "by_language": {k: {"sentences": v.sentences, "micro_f1": v.micro_f1(), "macro_f1": v.macro_f1(),

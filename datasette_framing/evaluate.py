@@ -14,7 +14,13 @@ class GoldError(ValueError):
     pass
 
 
-def read_gold(path, slugs):
+def read_gold(path, slugs, subset=None):
+    """The gold records of ``path``; ``subset`` ("field=value") keeps those whose field has that value."""
+    field = value = None
+    if subset is not None:
+        field, sep, value = subset.partition("=")
+        if not sep or not field:
+            raise GoldError(f"--subset {subset!r}: expected FIELD=VALUE, e.g. half=heldout")
     items = []
     with open(path, encoding="utf-8") as fp:
         for number, line in enumerate(fp, start=1):
@@ -29,9 +35,10 @@ def read_gold(path, slugs):
             unknown = set(obj["frames"]) - set(slugs)
             if unknown:
                 raise GoldError(f"{path}, line {number}: unknown frame(s) {sorted(unknown)}")
-            items.append(obj)
+            if field is None or str(obj.get(field)) == value:
+                items.append(obj)
     if not items:
-        raise GoldError(f"{path}: no gold sentences")
+        raise GoldError(f"{path}: no gold sentences" + (f" with {field} = {value!r}" if field else ""))
     return items
 
 

@@ -1,7 +1,7 @@
 """Merge two independent codings of the gold pools into the gold set.
 
     python data/gold/merge_coders.py agreement     # agreement figures + disagreements.jsonl
-    python data/gold/merge_coders.py gold          # gold.jsonl (+ gold_dev / gold_heldout halves)
+    python data/gold/merge_coders.py gold          # gold.jsonl (with each sentence's half: dev / heldout)
 
 Where the two coders agree on a sentence's frames (and tone) their code stands; every
 disagreement is decided by a third reader (adjudication_en.jsonl / adjudication_es.jsonl: id,
@@ -92,21 +92,17 @@ def gold():
             missing.append(i)
             continue
         assert set(frames) <= set(SLUGS), (i, frames)
+        # The development half (odd ids: errors may be read to improve the codebook) and the
+        # held-out half (even ids: never read; the reported accuracy).
+        half = "dev" if int(i.rsplit("-", 1)[1]) % 2 else "heldout"
         out.append({"id": i, "language": item["language"], "text": item["text"], "frames": sorted(frames),
-                    "tone": tone, "source": source})
+                    "tone": tone, "source": source, "half": half})
     if missing:
         sys.exit(f"not coded or not adjudicated yet: {len(missing)} sentences, e.g. {missing[:5]}")
     with open(os.path.join(HERE, "gold.jsonl"), "w", encoding="utf-8") as fp:
         for row in out:
             fp.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"{len(out)} gold sentences written")
-    # The development half (odd ids: errors may be read to improve the codebook) and the held-out
-    # half (even ids: never read; the reported accuracy).
-    for name, parity in (("gold_dev.jsonl", 1), ("gold_heldout.jsonl", 0)):
-        with open(os.path.join(HERE, name), "w", encoding="utf-8") as fp:
-            for row in out:
-                if int(row["id"].rsplit("-", 1)[1]) % 2 == parity:
-                    fp.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
