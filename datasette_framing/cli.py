@@ -213,11 +213,20 @@ def tag(source, language, codebook):
         engine = Engine.from_path(codebook)
     except CodebookError as e:
         raise click.ClickException(str(e))
-    stream = click.open_file(source, "r", encoding="utf-8")
-    for number, line in enumerate(stream, start=1):
+    from .ingest import replace_lone_surrogates
+
+    stream = click.open_file(source, "rb")
+    for number, raw in enumerate(stream, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise click.ClickException(f"{source}, line {number}: not valid UTF-8 (byte {raw[e.start]:#04x} "
+                                       f"at column {e.start + 1})")
+        if number == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
-        text, lang = line.rstrip("\n"), language
+        text, lang = line.rstrip("\r\n"), language
         if line.lstrip().startswith("{"):
             try:
                 obj = jsonlib.loads(line)
@@ -225,6 +234,8 @@ def tag(source, language, codebook):
                 raise click.ClickException(f"{source}, line {number}: invalid JSON: {e.msg}")
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 raise click.ClickException(f"{source}, line {number}: expected an object with a 'text' string")
-            text, lang = obj["text"], language or obj.get("language")
+            given = obj.get("language")
+            text, lang = obj["text"], language or (given if isinstance(given, str) else None)
+        text = replace_lone_surrogates(text)
         lang = lang or detect_language(text) or "en"
         click.echo(jsonlib.dumps(engine.tag(text, lang), ensure_ascii=False))

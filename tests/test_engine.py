@@ -438,3 +438,18 @@ def test_evaluate_subset_errors(run_cli):
     assert "expected FIELD=VALUE" in run_cli("evaluate", GOLD / "gold.jsonl", "--subset", "half").output
     result = run_cli("evaluate", GOLD / "gold.jsonl", "--subset", "half=nope")
     assert result.exit_code == 1 and "no gold sentences with half = 'nope'" in result.output
+
+
+def test_tag_survives_bad_bytes_bom_and_lone_surrogates(tmp_path, run_cli):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes("\ufeff".encode() + b'{"text": "La soberan\xc3\xada no se negocia.", "language": "es"}\n'
+                     b'{"text": "CIA drones \\ud800 over Mexico", "language": 5}\n')
+    result = run_cli("tag", path)
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.output.splitlines()]
+    assert first["frames"] == ["sovereignty"]  # the BOM did not turn the JSON into plain text
+    assert second["frames"] == ["military_action"] and second["language"] == "en"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"The CIA flew drones.\nCaf\xe9 latin-1\n")
+    result = run_cli("tag", bad)
+    assert result.exit_code == 1 and "line 2: not valid UTF-8 (byte 0xe9 at column 4)" in result.output
