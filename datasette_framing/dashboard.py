@@ -498,6 +498,18 @@ STOPWORDS = {
 }
 
 
+async def distinctive_terms_or_skip(db, filters, language):
+    """The distinctive-language panel, or a note when its sentence scan exceeds Datasette's
+    ``sql_time_limit_ms``: the only panel that reads sentence text, it must not take the page down."""
+    from datasette.database import QueryInterrupted
+
+    try:
+        return await distinctive_terms(db, filters, language)
+    except QueryInterrupted:
+        return {"language": language, "skipped": "reading the sentences took longer than this Datasette "
+                                                 "allows (sql_time_limit_ms); narrow the filters to see it"}
+
+
 async def distinctive_terms(db, filters, language, per_side=15, max_sentences=4000):
     """Weighted log-odds (informative Dirichlet prior) of words and two-word phrases, side a vs b,
     over the sentences of one language (evenly sampled above ``max_sentences`` per side)."""

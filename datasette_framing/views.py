@@ -248,7 +248,7 @@ async def dashboard_page(datasette, request):
         "cooccurrence": await dashboard.cooccurrence(db, filters, links),
         "quoted": await dashboard.quoted(db, filters, links),
         "voice": await dashboard.voice_by_frame(db, filters, links, frames),
-        "terms": await dashboard.distinctive_terms(db, filters, terms_language) if terms_language else None,
+        "terms": await dashboard.distinctive_terms_or_skip(db, filters, terms_language) if terms_language else None,
         "min_n": dashboard.stats.MIN_N,
     }
     return await _render_comparison(datasette, request, "framing_dashboard.html", data, name, holds, filters, timeline)

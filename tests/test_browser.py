@@ -34,21 +34,25 @@ def server(tmp_path_factory):
         yield running.base
 
 
+def open_page(playwright, height=1600):
+    """Headless Debian Chromium, offline; the page records every dialog a script opens."""
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": height})
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return browser, page
+
+
 @pytest.fixture(scope="module")
 def page():
-    executable = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1600})
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.dialogs = dialogs
+        browser, page = open_page(p)
         yield page
         browser.close()
 

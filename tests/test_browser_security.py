@@ -4,19 +4,14 @@ Every payload in the hostile database (see test_security.py) would set ``window.
 a dialog if it ran. Each page is loaded, every element is hovered, focused and sent the events
 a payload listens for, and then ``window.__xss`` must still be undefined and no dialog seen.
 """
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 from datasette.utils import tilde_encode
 
-from test_browser import chromium_path
+from test_browser import open_page
 from test_security import PAYLOADS, JS_URL, build_hostile_db, route_paths
 
 pytestmark = pytest.mark.browser
@@ -43,64 +38,25 @@ PROVOKE = """() => {
 }"""
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    """``datasette serve`` on the hostile database, its request log in a file (an unread pipe would stall it).
+    """``datasette serve`` on the hostile database."""
+    from benchmarks.serve_load import Server
 
-    Not benchmarks.serve_load.Server: pysbd installs a top-level ``benchmarks`` package that
-    shadows the repository's one unless the tests run as ``python -m pytest``."""
-    directory = tmp_path_factory.mktemp("browser-hostile")
-    path = build_hostile_db(directory)
-    port = free_port()
-    datasette = os.path.join(os.path.dirname(sys.executable), "datasette")
-    with open(directory / "server.log", "wb") as log:
-        process = subprocess.Popen([datasette, "serve", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.time() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                    break
-                except OSError:
-                    if time.time() > deadline or process.poll() is not None:
-                        raise RuntimeError("datasette did not start: "
-                                           + (directory / "server.log").read_text()[-2000:])
-                    time.sleep(0.2)
-            yield base, path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    path = build_hostile_db(tmp_path_factory.mktemp("browser-hostile"))
+    with Server(path, metadata=None) as running:
+        yield running.base, path
 
 
 @pytest.fixture(scope="module")
 def browser_page():
-    executable = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1200})
-        dialogs, requests = [], []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        browser, page = open_page(p, height=1200)
         # Nothing a payload names may be fetched (a CSS url() to example.invalid, for one).
-        page.on("request", lambda r: requests.append(r.url))
-        page.dialogs, page.requests = dialogs, requests
+        page.requests = []
+        page.on("request", lambda r: page.requests.append(r.url))
         yield page
         browser.close()
 

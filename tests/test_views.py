@@ -252,3 +252,21 @@ async def test_methodology_shows_saved_validation_figures(ds, tmp_path, monkeypa
     assert "micro-F1 <strong>1.000</strong>" in html and "3 sentences" in html
     data = (await ds.client.get("/-/framing/methodology.json")).json()
     assert data["validation"]["sentences"] == 3 and data["validation"]["frames"]["sovereignty"]["f1"] == 1.0
+
+
+async def test_a_slow_terms_panel_does_not_take_the_page_down(ds, monkeypatch):
+    """The distinctive-language panel reads sentence text; if that exceeds sql_time_limit_ms the
+    page still answers, with the other panels and a note (found by the 3-million-sentence benchmark)."""
+    from datasette.database import QueryInterrupted
+    from datasette_framing import dashboard
+
+    async def too_slow(db, filters, language, **kwargs):
+        raise QueryInterrupted(Exception("interrupted"), "select text from sentences", [])
+
+    monkeypatch.setattr(dashboard, "distinctive_terms", too_slow)
+    page = await ds.client.get("/framing/-/framing")
+    assert page.status_code == 200
+    assert "Not shown: reading the sentences took longer than this Datasette allows" in page.text
+    data = await get_json(ds, "/framing/-/framing.json")
+    assert "sql_time_limit_ms" in data["terms"]["skipped"]
+    assert prevalence(data, "sovereignty")["sides"]["MX"]["documents"]["k"] == 3
