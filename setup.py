@@ -19,7 +19,7 @@ setup(
     license="Apache License, Version 2.0",
     packages=find_packages(exclude=["tests", "tests.*", "benchmarks"]),
     package_data={
-        "datasette_framing": ["templates/*.html", "static/*", "codebooks/*.yml"],
+        "datasette_framing": ["templates/*.html", "static/*", "codebooks/*.yml", "validation.json"],
     },
     python_requires=">=3.10",
     install_requires=[
