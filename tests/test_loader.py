@@ -116,9 +116,33 @@ def test_reload_with_same_id_updates(loaded, tmp_path, run_cli):
     row = docs(loaded)["fx-1"]
     assert row["text"] == "A corrected text."
     assert row["load_run"] == 2
-    # full-text search follows the update
+    # full-text search follows the update, and holds each document once
     db = sqlite_utils.Database(loaded)
     assert [r["id"] for r in db["documents"].search("corrected")] == ["fx-1"]
+    assert db.execute("select count(*) from documents_fts").fetchone()[0] == db["documents"].count
+    assert db.execute("insert into documents_fts(documents_fts) values ('integrity-check')")
+
+
+def test_same_id_twice_in_one_load_across_batches(tmp_path, run_cli):
+    """A record repeated after the loader has written a batch: the later one wins, and the
+    full-text index (built for the load's new documents at its end) holds it once."""
+    from datasette_framing import loader
+
+    path = tmp_path / "many.jsonl"
+    records = [{"id": f"d-{i}", "text": f"Document number {i} about tariffs and trade.", "country": "US",
+                "kind": "coverage"} for i in range(loader.BATCH + 5)]
+    records.append({"id": "d-3", "text": "Rewritten: the sovereignty dispute.", "country": "MX", "kind": "official"})
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db_path = tmp_path / "f.db"
+    result = run_cli("load", db_path, path)
+    assert result.exit_code == 0, result.output
+    db = sqlite_utils.Database(db_path)
+    assert db["documents"].count == loader.BATCH + 5
+    assert db["documents"].get("d-3")["text"] == "Rewritten: the sovereignty dispute."
+    assert [r["id"] for r in db["documents"].search("sovereignty")] == ["d-3"]
+    assert list(db["documents"].search('"number 3 about"')) == []
+    assert db.execute("select count(*) from documents_fts").fetchone()[0] == db["documents"].count
+    db.execute("insert into documents_fts(documents_fts) values ('integrity-check')")
 
 
 def test_exact_and_near_duplicates(tmp_path, run_cli):
