@@ -195,7 +195,7 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress, client=No
 
             analyze_on_cluster(client, codebook, _document_chunks(db, pending, size=2000), run_id, writer, progress)
         elif pool is not None and len(pending) > 1:
-            _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress)
+            _analyze_in_parallel(db, pool, run_id, pending, workers, writer, progress)
         else:
             for chunk in _document_chunks(db, pending):
                 for document in chunk:
@@ -223,7 +223,7 @@ def _analyze_many(documents, run_id):
     return [document_rows(_worker_engine, dict(zip(DOCUMENT_COLUMNS, d)), run_id) for d in documents]
 
 
-def _analyze_in_parallel(db, engine, pool, run_id, pending, workers, writer, progress):
+def _analyze_in_parallel(db, pool, run_id, pending, workers, writer, progress):
     """N worker processes analyse; this process only reads documents and writes rows.
 
     Measured on 2 cores (8,000 documents): N workers plus a writer that waits for them is
