@@ -453,3 +453,15 @@ def test_tag_survives_bad_bytes_bom_and_lone_surrogates(tmp_path, run_cli):
     bad.write_bytes(b"The CIA flew drones.\nCaf\xe9 latin-1\n")
     result = run_cli("tag", bad)
     assert result.exit_code == 1 and "line 2: not valid UTF-8 (byte 0xe9 at column 4)" in result.output
+
+
+@pytest.mark.parametrize("pattern", ["fiscal general|fiscales", "sin juicio|sin pruebas", "narco politic*|narco state",
+                                     "derecho internacional humanitario|derecho internacional"])
+def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
+    """'|' alternates single words in one place; the shipped codebook had ~30 patterns that
+    meant alternative phrases and silently matched almost nothing."""
+    with pytest.raises(CodebookError) as e:
+        compile_codebook({"frames": [{"slug": "x", "patterns": {"es": [pattern]}}]})
+    assert "write alternative phrases as separate patterns" in str(e.value) and pattern in str(e.value)
+    # The same alternatives within one place stay valid.
+    compile_codebook({"frames": [{"slug": "x", "patterns": {"es": ["fiscal general|federal", "sin juicio|pruebas"]}}]})

@@ -73,9 +73,28 @@ def compile_pattern(source, language, payload=None):
         slots.append(Slot(tuple(alternatives), optional=optional))
     if not slots or slots[-1].gap:
         raise PatternError(f"pattern {source!r} is empty or ends with '...'")
+    _check_phrase_alternatives(source, slots)
     if slots[0].optional:
         raise PatternError(f"pattern {source!r} cannot start with an optional word")
     return Pattern(source, language, tuple(slots), payload)
+
+
+def _check_phrase_alternatives(source, slots):
+    """Refuse the commonest codebook mistake: alternative *phrases* written with ``|``.
+
+    ``|`` alternates words in one place, so ``fiscal general|fiscales`` means "fiscal general"
+    or "fiscal fiscales", never "fiscales" alone.  The sign is a word that comes back among the
+    alternatives of a later place; the shipped codebook had some thirty such patterns."""
+    seen = set()
+    for slot in slots:
+        if slot.gap:
+            continue
+        words = {value for _, value in slot.alternatives}
+        if len(slot.alternatives) > 1 and words & seen:
+            raise PatternError(
+                f"pattern {source!r} repeats {sorted(words & seen)[0]!r} among the alternatives of a later word: "
+                "'|' alternates single words in one place; write alternative phrases as separate patterns")
+        seen |= words
 
 
 def _words(text, source):
