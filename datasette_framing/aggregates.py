@@ -1,7 +1,8 @@
 """Small tables the comparison pages sum instead of scanning sentences.
 
-Rebuilt by ``analyze`` inside its transaction, from the denormalised analysis tables,
-one row per (day, country, kind, language, outlet) cell:
+Kept up to date by ``analyze`` inside its transaction (``Cubes``: documents counted in as
+they are written, out before they are re-analysed; ``rebuild`` regroups everything, for
+databases analysed before that), one row per (day, country, kind, language, outlet) cell:
 
 - ``side_daily``: documents, sentences, quoted sentences, stance counts, tone sums;
 - ``frame_daily``: the same cell and a frame: documents and sentences carrying it,

@@ -12,7 +12,6 @@ import numpy as np
 
 from .analysis.text import fold_words
 
-SHINGLE = 3  # word 3-grams (combined in signature())
 PERMUTATIONS = 32
 BANDS = 8
 ROWS = PERMUTATIONS // BANDS
@@ -44,10 +43,6 @@ def signature(text):
 @lru_cache(maxsize=200_000)
 def _token_hash(token):
     return zlib.crc32(token.encode("utf-8"))
-
-
-def similarity(a, b):
-    return float(np.count_nonzero(a == b)) / PERMUTATIONS
 
 
 def bands(sig):
