@@ -1,36 +1,47 @@
 """Merge two independent codings of the gold pools into the gold set.
 
-    python data/gold/merge_coders.py agreement     # agreement figures + disagreements.jsonl
-    python data/gold/merge_coders.py gold          # gold.jsonl (with each sentence's half: dev / heldout)
+    python data/gold/merge_coders.py agreement             # agreement figures + disagreements_*.jsonl
+    python data/gold/merge_coders.py gold                  # gold.jsonl (each sentence's half: dev / heldout)
+    python data/gold/merge_coders.py agreement round2      # the same for a later round, in its directory
+    python data/gold/merge_coders.py gold round2           # round2/gold.jsonl: every sentence held out
 
-Where the two coders agree on a sentence's frames (and tone) their code stands; every
-disagreement is decided by a third reader (adjudication_en.jsonl / adjudication_es.jsonl: id,
-frames, tone, note), following CODEBOOK.md.  Nothing here looks at the detector.
+A round's directory holds its pools (pool_*.jsonl), the two coders' files (coder_a_*.jsonl,
+coder_b_*.jsonl; a coder's work may be split across several files) and the third reader's
+decisions (adjudication_*.jsonl).  Where the two coders agree on a sentence's frames (and tone)
+their code stands; every disagreement is decided by the third reader (id, frames, tone, note),
+following CODEBOOK.md.  Nothing here looks at the detector.
 """
+import glob
 import json
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+GOLD = os.path.dirname(os.path.abspath(__file__))
+HERE = GOLD
 SLUGS = ["sovereignty", "terrorist_designation", "military_action", "security_threat", "cooperation",
          "law_enforcement", "drugs", "arms_trafficking", "economy_trade", "migration_border",
          "corruption", "human_rights"]
 
 
-def read(name):
-    path = os.path.join(HERE, name)
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as fp:
-        return [json.loads(line) for line in fp if line.strip()]
+def read(pattern):
+    rows = []
+    for path in sorted(glob.glob(os.path.join(HERE, pattern))):
+        with open(path, encoding="utf-8") as fp:
+            for number, line in enumerate(fp, 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except ValueError as error:
+                        sys.exit(f"{path}:{number}: not JSON ({error})")
+    return rows
 
 
 def pools():
-    return {r["id"]: r for r in read("pool_en.jsonl") + read("pool_es.jsonl")}
+    return {r["id"]: r for r in read("pool_*.jsonl")}
 
 
 def codings(coder):
-    return {r["id"]: r for r in read(f"coder_{coder}_en.jsonl") + read(f"coder_{coder}_es.jsonl")}
+    return {r["id"]: r for r in read(f"coder_{coder}_*.jsonl")}
 
 
 def kappa(pairs):
@@ -78,7 +89,7 @@ def agreement():
 
 def gold():
     pool, a, b = pools(), codings("a"), codings("b")
-    decided = {r["id"]: r for r in read("adjudication_en.jsonl") + read("adjudication_es.jsonl")}
+    decided = {r["id"]: r for r in read("adjudication_*.jsonl")}
     out, missing = [], []
     for i, item in pool.items():
         if i not in a or i not in b:
@@ -92,9 +103,12 @@ def gold():
             missing.append(i)
             continue
         assert set(frames) <= set(SLUGS), (i, frames)
-        # The development half (odd ids: errors may be read to improve the codebook) and the
-        # held-out half (even ids: never read; the reported accuracy).
-        half = "dev" if int(i.rsplit("-", 1)[1]) % 2 else "heldout"
+        if HERE == GOLD:
+            # Round 1: the development half (odd ids: errors may be read to improve the codebook)
+            # and the held-out half (even ids).  Since round 2 exists, all of round 1 is development.
+            half = "dev" if int(i.rsplit("-", 1)[1]) % 2 else "heldout"
+        else:
+            half = "heldout"    # a later round is written after the codebook it measures: all held out
         out.append({"id": i, "language": item["language"], "text": item["text"], "frames": sorted(frames),
                     "tone": tone, "source": source, "half": half})
     if missing:
@@ -106,4 +120,10 @@ def gold():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in ("agreement", "gold"):
+        sys.exit(__doc__)
+    if len(sys.argv) == 3:
+        HERE = os.path.join(GOLD, sys.argv[2])
+        if not os.path.isdir(HERE):
+            sys.exit(f"no such round directory: {HERE}")
     {"agreement": agreement, "gold": gold}[sys.argv[1]]()
