@@ -465,3 +465,61 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
     assert "write alternative phrases as separate patterns" in str(e.value) and pattern in str(e.value)
     # The same alternatives within one place stay valid.
     compile_codebook({"frames": [{"slug": "x", "patterns": {"es": ["fiscal general|federal", "sin juicio|pruebas"]}}]})
+
+
+# Passing mentions (CODEBOOK.md, "Unit and rule of thumb"): sentences written for these tests.
+@pytest.mark.parametrize("language,text,absent,present", [
+    # a list of topics naming several frames: its items are passing mentions
+    ("en", "Officials from both countries met in Washington to discuss tariffs, migration and fentanyl.",
+     {"economy_trade", "migration_border", "drugs"}, set()),
+    ("es", "El gabinete habló de aranceles, migración, y el consumo de fentanilo.",
+     {"economy_trade", "migration_border", "drugs"}, set()),
+    # a list of one frame's terms is what the sentence says, not a list of topics
+    ("en", "Sheinbaum rejected interference, subordination and unilateral action.", set(), {"sovereignty"}),
+    # commas around a clause are not a list
+    ("en", "Mexican marines, acting on U.S. intelligence, raided a lab and arrested five suspects.",
+     set(), {"law_enforcement"}),
+    ("es", "Pidieron cooperar con México, porque frenar el fentanilo y el tráfico de armas exige un socio.",
+     set(), {"drugs", "arms_trafficking", "cooperation"}),
+    # what follows an off-topic cue, to the end of its clause, is set aside; the rest counts
+    ("en", "Despite the headline, the survey has nothing to do with military drones; it counts bees.",
+     {"military_action"}, set()),
+    ("en", "The memo has nothing to do with tariffs; it describes U.S. drone strikes on cartel labs.",
+     {"economy_trade"}, {"military_action"}),
+    ("es", "El informe no tiene nada que ver con la migración; trata de los vuelos de espionaje de la CIA.",
+     {"migration_border"}, {"military_action"}),
+    # an invasion needs a country, a force or a territory to be military
+    ("en", "An invasion of water lilies has choked the lake, fishermen say.", {"military_action"}, set()),
+    ("en", "Trump has not ruled out an invasion of Mexico to go after the cartels.", set(), {"military_action"}),
+    ("es", "Una invasión de lirio acuático cubre la presa.", {"military_action"}, set()),
+])
+def test_passing_mentions_and_contexts(codebook, language, text, absent, present):
+    frames = set(match_sentence(text, language, codebook).frames)
+    assert not frames & absent and present <= frames, frames
+
+
+def test_list_items():
+    from datasette_framing.analysis.frames import list_items
+    text = "The memorandum of understanding covers extradition requests, financial intelligence and training."
+    (items,) = list_items(text, {"and", "or"}, 4)
+    # the first item is as long as the longest middle item: "understanding" stays outside
+    assert [text[s:e] for s, e in items] == ["extradition requests", "financial intelligence", "training"]
+    assert list_items("Tariffs and migration were discussed.", {"and"}, 4) == []
+    # an item opening a clause ends the list
+    assert list_items("Mexican marines, acting on U.S. intelligence, raided a lab and arrested five.",
+                      {"and"}, 4, {"*ing", "*ed"}) == []
+    assert list_items("They met; after that, we talked, ate and left.", {"and"}, 4, {"*ed"}) != []
+
+
+def test_passing_section_errors():
+    for spec, where in [({"lists": {"min_items": 0}}, "passing.lists.min_items"),
+                        ({"lists": {"conjunctions": ["and"]}}, "passing.lists.conjunctions"),
+                        ({"nope": 1}, "passing"),
+                        ({"off_topic": {"en": ["a|"]}}, "passing.off_topic.en[0]")]:
+        with pytest.raises(CodebookError) as e:
+            compile_codebook({"frames": [{"slug": "x", "patterns": {"en": ["y"]}}], "passing": spec})
+        assert where in str(e.value)
+    # a custom codebook without the section keeps every hit
+    custom = compile_codebook({"frames": [{"slug": "a", "patterns": {"en": ["rain"]}},
+                                          {"slug": "b", "patterns": {"en": ["snow"]}}]})
+    assert match_sentence("We spoke of rain, snow and wind.", "en", custom).frames == ["a", "b"]

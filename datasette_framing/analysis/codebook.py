@@ -37,6 +37,22 @@ class Rule:
 
 
 @dataclass
+class ListRule:
+    """A list of topics ("tariffs, migration and fentanyl"): its items are passing mentions.
+
+    A hit inside an item of a comma-separated list of at least ``min_items`` short items
+    (``max_item_words``) does not count when the list's items name at least ``min_frames``
+    different frames.  A segment that starts with one of ``breaks`` (a word that opens a
+    clause: "because", "que", ...) is not an item.
+    """
+    min_items: int = 3
+    min_frames: int = 2
+    max_item_words: int = 4
+    conjunctions: dict = field(default_factory=dict)  # language -> set of folded words
+    breaks: dict = field(default_factory=dict)  # language -> set of folded words
+
+
+@dataclass
 class Codebook:
     name: str
     version: str
@@ -47,6 +63,7 @@ class Codebook:
     actors: list
     boilerplate: list
     stance_frame: str = None
+    lists: "ListRule" = None  # topic lists whose items are passing mentions (or None)
     matchers: dict = field(default_factory=dict)  # language -> Matcher
     groups: int = 0  # number of context groups
 
@@ -177,6 +194,33 @@ def compile_codebook(data, path="<codebook>", sha256=None):
             for source in actor["aliases"]:
                 patterns[lang].append(_compile(source, lang, ("actor", record["id"]), where))
 
+    passing = data.get("passing") or {}
+    if not isinstance(passing, dict) or set(passing) - {"lists", "off_topic"}:
+        fail("passing", "expected a mapping with 'lists' and/or 'off_topic'")
+    for lang in languages:
+        lang_of[0] = lang
+        for j, source in enumerate(expand((passing.get("off_topic") or {}).get(lang), f"passing.off_topic.{lang}")):
+            patterns[lang].append(_compile(source, lang, ("off_topic", None), f"passing.off_topic.{lang}[{j}]"))
+    lists = None
+    if passing.get("lists"):
+        spec = passing["lists"]
+        if not isinstance(spec, dict) or set(spec) - {"min_items", "min_frames", "max_item_words", "conjunctions", "breaks"}:
+            fail("passing.lists", "expected a mapping of min_items, min_frames, max_item_words, conjunctions, breaks")
+        numbers = {}
+        for key, default in (("min_items", 3), ("min_frames", 2), ("max_item_words", 4)):
+            value = spec.get(key, default)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                fail(f"passing.lists.{key}", f"expected a positive whole number, got {value!r}")
+            numbers[key] = value
+        words = {}
+        for key in ("conjunctions", "breaks"):
+            value = spec.get(key) or {}
+            if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+                fail(f"passing.lists.{key}", "expected a list of words for each language")
+            from .text import fold
+            words[key] = {lang: {fold(str(w)) for w in items} for lang, items in value.items()}
+        lists = ListRule(**words, **numbers)
+
     boilerplate = []
     for i, source in enumerate(data.get("boilerplate") or []):
         try:
@@ -196,6 +240,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
         actors=actors,
         boilerplate=boilerplate,
         stance_frame=stance_frame,
+        lists=lists,
         matchers={lang: Matcher(pats) for lang, pats in patterns.items()},
         groups=len(group_ids),
     )

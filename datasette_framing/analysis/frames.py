@@ -5,8 +5,13 @@ codebook's matcher and sorts what it finds: frame hits (kept when their context
 conditions hold and no exclusion overlaps them), actors, and stance cues.
 """
 from dataclasses import dataclass
+import re
 
-from .text import tokenize
+from .text import fold, tokenize
+
+# Where an off-topic cue's reach ends: the end of its clause.
+CLAUSE_END = re.compile(r"[;:()\[\]\u2014\u2013]| - ")
+LIST_WORD = re.compile(r"[^\W_](?:[\w'\u2019.-]*[^\W_])?")
 
 
 @dataclass
@@ -44,12 +49,19 @@ def match_sentence(sentence, language, codebook):
         found = list(codebook.matchers[lang].find(tokens))
         groups = set()
         excluded = {}
+        off_topic = []
         for pattern, first, last in found:
             kind, value = pattern.payload
             if kind == "context":
                 groups.add(value)
             elif kind == "exclude":
                 excluded.setdefault(value, []).append((tokens[first].start, tokens[last].end))
+            elif kind == "off_topic":
+                # "has nothing to do with military drones; ..." - what follows, to the end of the
+                # clause, is named only to be set aside.
+                end = tokens[last].end
+                stop = CLAUSE_END.search(sentence, end)
+                off_topic.append((end, stop.start() if stop else len(sentence)))
         for pattern, first, last in found:
             kind, value = pattern.payload
             start, end = tokens[first].start, tokens[last].end
@@ -61,12 +73,108 @@ def match_sentence(sentence, language, codebook):
                     continue
                 if any(s < end and start < e for s, e in excluded.get(rule.frame, ())):
                     continue
+                if any(s <= start and end <= e for s, e in off_topic):
+                    continue
                 hits.append(Hit(rule.frame, sentence[start:end], start, end, pattern.source))
             elif kind == "actor":
                 actors.append((value, start, end))
             elif kind == "stance":
                 stance[value] += 1
+    if codebook.lists is not None and hits and "," in sentence:
+        hits = _drop_topic_lists(sentence, hits, codebook.lists, language)
     return SentenceMatches(_dedupe(hits), _dedupe_spans(actors), stance)
+
+
+def list_items(sentence, conjunctions, max_words, breaks=frozenset()):
+    """The items of each comma-separated list in a sentence, as lists of (start, end) spans.
+
+    "to discuss tariffs, migration and the fight against fentanyl" has three items: the end of
+    the segment before the first comma (as many words as the longest middle item), each short
+    segment between commas, and the first ``max_words`` words after the final conjunction
+    ("and", "or", ...).  Inner items
+    longer than ``max_words`` words, or starting with one of ``breaks`` (a word that opens a
+    clause: see ``_opens_clause``), end the list.
+    """
+    lists = []
+    for clause_start, clause in _clauses(sentence):
+        segments, position = [], 0
+        for part in clause.split(","):
+            words = [(clause_start + position + m.start(), clause_start + position + m.end(), fold(m.group()))
+                     for m in LIST_WORD.finditer(part)]
+            segments.append(words)
+            position += len(part) + 1
+        i = 0
+        while i < len(segments) - 1:
+            items, j, closed = [], i + 1, False
+            while j < len(segments):
+                words = segments[j]
+                if not words or _opens_clause(words[0][2], breaks) or (
+                        len(words) > 1 and words[0][2] in conjunctions and _opens_clause(words[1][2], breaks)):
+                    break
+                if words[0][2] in conjunctions:                   # ", and C" (serial comma)
+                    items.append(words[1:1 + max_words])
+                    closed = True
+                    break
+                joins = [k for k, w in enumerate(words) if w[2] in conjunctions]
+                if joins and 0 < joins[0] <= max_words and not (
+                        joins[0] + 1 < len(words) and _opens_clause(words[joins[0] + 1][2], breaks)):  # ", B and C"
+                    items.append(words[:joins[0]])
+                    items.append(words[joins[0] + 1:joins[0] + 1 + max_words])
+                    closed = True
+                    break
+                if len(words) > max_words:
+                    break
+                items.append(words)                                # ", B," (a middle item)
+                j += 1
+            # The first item is the end of the segment before the first comma, as long as the
+            # longest middle item (the words before it belong to the sentence, not the list).
+            middle = [len(item) for item in items[:-1]] or [max_words]
+            first = segments[i][-max(middle):]
+            items = [item for item in [first] + items if item]
+            if closed and len(items) >= 3:
+                lists.append([(item[0][0], item[-1][1]) for item in items])
+                i = j
+            i += 1
+    return lists
+
+
+def _opens_clause(word, breaks):
+    """A word that opens a clause rather than a list item: one of ``breaks``, or a word with
+    one of its ``*suffix`` entries (``*ing`` for "acting on ...", ``*ando`` for "buscando ...")."""
+    return word in breaks or any(b[0] == "*" and word.endswith(b[1:]) for b in breaks)
+
+
+def _clauses(sentence):
+    start = 0
+    for stop in CLAUSE_END.finditer(sentence):
+        yield start, sentence[start:stop.start()]
+        start = stop.end()
+    yield start, sentence[start:]
+
+
+def _words_for(words, language):
+    """The language's words; for a language the codebook does not list, those of every language."""
+    if language in words:
+        return words[language]
+    return set().union(*words.values()) if words else set()
+
+
+def _drop_topic_lists(sentence, hits, rule, language):
+    conjunctions, breaks = _words_for(rule.conjunctions, language), _words_for(rule.breaks, language)
+    if not conjunctions:
+        return hits
+    for items in list_items(sentence, conjunctions, rule.max_item_words, breaks):
+        if len(items) < rule.min_items:
+            continue
+        inside = {}
+        for index, hit in enumerate(hits):
+            for item, (s, e) in enumerate(items):
+                if s <= hit.start and hit.end <= e:
+                    inside[index] = item
+        frames = {hits[index].frame for index in inside}
+        if len(frames) >= rule.min_frames and len(set(inside.values())) >= rule.min_frames:
+            hits = [hit for index, hit in enumerate(hits) if index not in inside]
+    return hits
 
 
 def _dedupe(hits):
