@@ -419,19 +419,44 @@ def test_gold_set_is_complete_and_codebook_shaped():
     assert all((r["half"] == "dev") == (int(r["id"].rsplit("-", 1)[1]) % 2 == 1) for r in rows)
 
 
+def test_fresh_held_out_round_is_complete():
+    """Round 2 (data/gold/round2): 400 sentences written after the codebook they measure, by new
+    writers, coded twice and adjudicated; every sentence held out."""
+    rows = [json.loads(line) for line in (GOLD / "round2" / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    slugs = set(load_codebook().slugs)
+    assert len(rows) == 400 and len({r["id"] for r in rows}) == 400
+    assert sum(r["language"] == "es" for r in rows) == 200
+    for language in ("en", "es"):
+        assert sum(1 for r in rows if r["language"] == language and not r["frames"]) >= 50, language
+    assert all(set(r["frames"]) <= slugs and r["half"] == "heldout" for r in rows)
+    for coder in ("a", "b"):
+        coded = {json.loads(line)["id"] for path in (GOLD / "round2").glob(f"coder_{coder}_*.jsonl")
+                 for line in path.read_text(encoding="utf-8").splitlines()}
+        assert coded == {r["id"] for r in rows}
+    # round 1's sentences are not repeated in round 2
+    round1 = {json.loads(line)["text"] for line in (GOLD / "gold.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert not round1 & {r["text"] for r in rows}
+
+
 def test_evaluate_on_the_held_out_gold_set(run_cli):
-    """Regression floors just under the figures the README reports for the held-out half
-    (2026-11-25: micro-F1 0.824; en 0.771, es 0.870; terrorist_designation 0.911). The
-    issue's targets (0.90 overall, 0.85 per language, 0.90 for four frames) are not met yet."""
-    result = run_cli("evaluate", GOLD / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.80",
-                     "--min-language-f1", "0.75", "--min-frame-f1", "terrorist_designation=0.88",
-                     "--min-frame-f1", "sovereignty=0.85")
+    """Regression floors just under the figures the README reports for the fresh held-out round
+    (2026-11-25: micro-F1 0.828; en 0.805, es 0.851; terrorist_designation 0.900, cooperation
+    0.859, military_action 0.805, sovereignty 0.790). The issue's targets (0.90 overall, 0.85
+    per language, 0.90 for four frames) are met only for Spanish and terrorist_designation."""
+    result = run_cli("evaluate", GOLD / "round2" / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.82",
+                     "--min-language-f1", "0.80", "--min-frame-f1", "terrorist_designation=0.89",
+                     "--min-frame-f1", "cooperation=0.85", "--min-frame-f1", "military_action=0.79",
+                     "--min-frame-f1", "sovereignty=0.78")
     assert result.exit_code == 0, result.output
-    assert "== es: 130 sentences" in result.output and "== en: 120 sentences" in result.output
+    assert "== es: 200 sentences" in result.output and "== en: 200 sentences" in result.output
     # The figures the methodology page shows are the held-out ones, for the shipped codebook.
     saved = json.loads((pathlib.Path(__file__).parent.parent / "datasette_framing" / "validation.json").read_text())
-    assert saved["subset"] == "half=heldout" and saved["sentences"] == 250
+    assert saved["subset"] == "half=heldout" and saved["sentences"] == 400
+    assert saved["gold"].endswith("round2/gold.jsonl")
     assert saved["codebook_sha256"] == load_codebook().sha256
+    # Round 1 is development data now: the codebook was written from its errors.
+    result = run_cli("evaluate", GOLD / "gold.jsonl", "--min-micro-f1", "0.90")
+    assert result.exit_code == 0, result.output
 
 
 def test_evaluate_subset_errors(run_cli):
