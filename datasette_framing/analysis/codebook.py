@@ -11,6 +11,7 @@ import re
 import yaml
 
 from .patterns import Matcher, PatternError, compile_pattern
+from .text import fold
 
 DEFAULT_CODEBOOK = os.path.join(os.path.dirname(os.path.dirname(__file__)), "codebooks", "us_mx_sovereignty.yml")
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -217,7 +218,6 @@ def compile_codebook(data, path="<codebook>", sha256=None):
             value = spec.get(key) or {}
             if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
                 fail(f"passing.lists.{key}", "expected a list of words for each language")
-            from .text import fold
             words[key] = {lang: {fold(str(w)) for w in items} for lang, items in value.items()}
         lists = ListRule(**words, **numbers)
 

@@ -7,11 +7,11 @@ conditions hold and no exclusion overlaps them), actors, and stance cues.
 from dataclasses import dataclass
 import re
 
-from .text import fold, tokenize
+from .text import tokenize
 
 # Where an off-topic cue's reach ends: the end of its clause.
 CLAUSE_END = re.compile(r"[;:()\[\]\u2014\u2013]| - ")
-LIST_WORD = re.compile(r"[^\W_](?:[\w'\u2019.-]*[^\W_])?")
+COMMA = re.compile(",")
 
 
 @dataclass
@@ -80,29 +80,26 @@ def match_sentence(sentence, language, codebook):
                 actors.append((value, start, end))
             elif kind == "stance":
                 stance[value] += 1
-    if codebook.lists is not None and hits and "," in sentence:
-        hits = _drop_topic_lists(sentence, hits, codebook.lists, language)
+    # A topic list needs hits of min_frames frames (checked cheaply first: most sentences have none).
+    if codebook.lists is not None and "," in sentence and len({h.frame for h in hits}) >= codebook.lists.min_frames:
+        hits = _drop_topic_lists(sentence, hits, codebook.lists, language, tokens)
     return SentenceMatches(_dedupe(hits), _dedupe_spans(actors), stance)
 
 
-def list_items(sentence, conjunctions, max_words, breaks=frozenset()):
+def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=None):
     """The items of each comma-separated list in a sentence, as lists of (start, end) spans.
 
     "to discuss tariffs, migration and the fight against fentanyl" has three items: the end of
     the segment before the first comma (as many words as the longest middle item), each short
     segment between commas, and the first ``max_words`` words after the final conjunction
-    ("and", "or", ...).  Inner items
-    longer than ``max_words`` words, or starting with one of ``breaks`` (a word that opens a
-    clause: see ``_opens_clause``), end the list.
+    ("and", "or", ...).  Inner items longer than ``max_words`` words, or starting with one of
+    ``breaks`` (a word that opens a clause: see ``_opens_clause``), end the list.
+    ``tokens`` (the sentence's tokens, if already made) saves splitting the words again.
     """
+    if tokens is None:
+        tokens = tokenize(sentence, None)
     lists = []
-    for clause_start, clause in _clauses(sentence):
-        segments, position = [], 0
-        for part in clause.split(","):
-            words = [(clause_start + position + m.start(), clause_start + position + m.end(), fold(m.group()))
-                     for m in LIST_WORD.finditer(part)]
-            segments.append(words)
-            position += len(part) + 1
+    for segments in _clause_segments(sentence, tokens):
         i = 0
         while i < len(segments) - 1:
             items, j, closed = [], i + 1, False
@@ -131,7 +128,7 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset()):
             middle = [len(item) for item in items[:-1]] or [max_words]
             first = segments[i][-max(middle):]
             items = [item for item in [first] + items if item]
-            if closed and len(items) >= 3:
+            if closed and len(items) >= 2:
                 lists.append([(item[0][0], item[-1][1]) for item in items])
                 i = j
             i += 1
@@ -141,15 +138,32 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset()):
 def _opens_clause(word, breaks):
     """A word that opens a clause rather than a list item: one of ``breaks``, or a word with
     one of its ``*suffix`` entries (``*ing`` for "acting on ...", ``*ando`` for "buscando ...")."""
-    return word in breaks or any(b[0] == "*" and word.endswith(b[1:]) for b in breaks)
+    return word in breaks or word.endswith(tuple(b[1:] for b in breaks if b[:1] == "*") or ("\0",))
 
 
-def _clauses(sentence):
-    start = 0
-    for stop in CLAUSE_END.finditer(sentence):
-        yield start, sentence[start:stop.start()]
-        start = stop.end()
-    yield start, sentence[start:]
+def _clause_segments(sentence, tokens):
+    """Per clause, its comma-separated segments as lists of (start, end, folded word)."""
+    cuts = [(m.start(), True) for m in CLAUSE_END.finditer(sentence)]
+    cuts += [(m.start(), False) for m in COMMA.finditer(sentence)]
+    cuts.sort()
+    cuts.append((len(sentence) + 1, True))
+    segments, words, c = [], [], 0
+    for token in tokens:
+        while token.start >= cuts[c][0]:
+            segments.append(words)
+            words = []
+            if cuts[c][1]:
+                yield segments
+                segments = []
+            c += 1
+        words.append((token.start, token.end, token.folded))
+    while c < len(cuts):
+        segments.append(words)
+        words = []
+        if cuts[c][1]:
+            yield segments
+            segments = []
+        c += 1
 
 
 def _words_for(words, language):
@@ -159,11 +173,11 @@ def _words_for(words, language):
     return set().union(*words.values()) if words else set()
 
 
-def _drop_topic_lists(sentence, hits, rule, language):
+def _drop_topic_lists(sentence, hits, rule, language, tokens):
     conjunctions, breaks = _words_for(rule.conjunctions, language), _words_for(rule.breaks, language)
     if not conjunctions:
         return hits
-    for items in list_items(sentence, conjunctions, rule.max_item_words, breaks):
+    for items in list_items(sentence, conjunctions, rule.max_item_words, breaks, tokens):
         if len(items) < rule.min_items:
             continue
         inside = {}
