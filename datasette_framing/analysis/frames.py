@@ -93,11 +93,12 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=Non
     the segment before the first comma (as many words as the longest middle item), each short
     segment between commas, and the first ``max_words`` words after the final conjunction
     ("and", "or", ...).  Inner items longer than ``max_words`` words, or starting with one of
-    ``breaks`` (a word that opens a clause: see ``_opens_clause``), end the list.
+    ``breaks`` (a word that opens a clause: see ``_clause_opener``), end the list.
     ``tokens`` (the sentence's tokens, if already made) saves splitting the words again.
     """
     if tokens is None:
         tokens = tokenize(sentence, None)
+    opens_clause = _clause_opener(breaks)
     lists = []
     for segments in _clause_segments(sentence, tokens):
         i = 0
@@ -105,8 +106,8 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=Non
             items, j, closed = [], i + 1, False
             while j < len(segments):
                 words = segments[j]
-                if not words or _opens_clause(words[0][2], breaks) or (
-                        len(words) > 1 and words[0][2] in conjunctions and _opens_clause(words[1][2], breaks)):
+                if not words or opens_clause(words[0][2]) or (
+                        len(words) > 1 and words[0][2] in conjunctions and opens_clause(words[1][2])):
                     break
                 if words[0][2] in conjunctions:                   # ", and C" (serial comma)
                     items.append(words[1:1 + max_words])
@@ -114,7 +115,7 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=Non
                     break
                 joins = [k for k, w in enumerate(words) if w[2] in conjunctions]
                 if joins and 0 < joins[0] <= max_words and not (
-                        joins[0] + 1 < len(words) and _opens_clause(words[joins[0] + 1][2], breaks)):  # ", B and C"
+                        joins[0] + 1 < len(words) and opens_clause(words[joins[0] + 1][2])):  # ", B and C"
                     items.append(words[:joins[0]])
                     items.append(words[joins[0] + 1:joins[0] + 1 + max_words])
                     closed = True
@@ -135,35 +136,28 @@ def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=Non
     return lists
 
 
-def _opens_clause(word, breaks):
-    """A word that opens a clause rather than a list item: one of ``breaks``, or a word with
-    one of its ``*suffix`` entries (``*ing`` for "acting on ...", ``*ando`` for "buscando ...")."""
-    return word in breaks or word.endswith(tuple(b[1:] for b in breaks if b[:1] == "*") or ("\0",))
+def _clause_opener(breaks):
+    """A test for a word that opens a clause rather than a list item: one of ``breaks``, or a
+    word with one of its ``*suffix`` entries (``*ing`` for "acting on ...", ``*ando`` for "buscando ...")."""
+    suffixes = tuple(b[1:] for b in breaks if b[:1] == "*")
+    return lambda word: word in breaks or (bool(suffixes) and word.endswith(suffixes))
 
 
 def _clause_segments(sentence, tokens):
     """Per clause, its comma-separated segments as lists of (start, end, folded word)."""
-    cuts = [(m.start(), True) for m in CLAUSE_END.finditer(sentence)]
-    cuts += [(m.start(), False) for m in COMMA.finditer(sentence)]
-    cuts.sort()
-    cuts.append((len(sentence) + 1, True))
-    segments, words, c = [], [], 0
-    for token in tokens:
-        while token.start >= cuts[c][0]:
-            segments.append(words)
-            words = []
-            if cuts[c][1]:
-                yield segments
-                segments = []
-            c += 1
-        words.append((token.start, token.end, token.folded))
-    while c < len(cuts):
-        segments.append(words)
+    cuts = sorted([(m.start(), True) for m in CLAUSE_END.finditer(sentence)]
+                  + [(m.start(), False) for m in COMMA.finditer(sentence)])
+    cuts.append((len(sentence), True))
+    segments, t = [], 0
+    for position, ends_clause in cuts:
         words = []
-        if cuts[c][1]:
+        while t < len(tokens) and tokens[t].start < position:
+            words.append((tokens[t].start, tokens[t].end, tokens[t].folded))
+            t += 1
+        segments.append(words)
+        if ends_clause:
             yield segments
             segments = []
-        c += 1
 
 
 def _words_for(words, language):
