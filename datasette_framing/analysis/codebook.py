@@ -35,6 +35,7 @@ class Rule:
     frame: str
     with_group: int = None
     without_group: int = None
+    requires_group: int = None  # the frame's `requires` context: somewhere in the sentence
 
 
 @dataclass
@@ -83,10 +84,29 @@ def load_codebook(path=None):
     return codebook_from_bytes(raw, path)
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping: YAML would keep the last one,
+    so ``{match: ..., without: [a], with: [...], without: [b]}`` silently lost its first list."""
+
+
+def _mapping_without_duplicates(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice in this mapping", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
 def codebook_from_bytes(raw, path="<codebook>"):
     """Compile a codebook from the bytes of its YAML file (what a remote worker receives)."""
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        data = yaml.load(raw.decode("utf-8"), Loader=_StrictLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise CodebookError(f"{path}: not a valid YAML codebook: {e}") from None
     return compile_codebook(data, path, hashlib.sha256(raw).hexdigest())
@@ -121,6 +141,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
     lang_of = [None]
     patterns = {lang: [] for lang in languages}
     group_ids = {}
+    cues = {}  # (language, pattern source) -> the group ids it is a cue of: one pattern each
 
     def group(items, where, lang):
         if not items:
@@ -131,7 +152,11 @@ def compile_codebook(data, path="<codebook>", sha256=None):
             gid = len(group_ids)
             group_ids[key] = gid
             for source in expanded:
-                patterns[lang].append(_compile(source, lang, ("context", gid), where))
+                if (lang, source) not in cues:
+                    cues[lang, source] = []
+                    patterns[lang].append(_compile(source, lang, ("context", cues[lang, source]), where))
+                if gid not in cues[lang, source]:
+                    cues[lang, source].append(gid)
         return group_ids[key]
 
     def _compile(source, lang, payload, where):
@@ -155,16 +180,21 @@ def compile_codebook(data, path="<codebook>", sha256=None):
                             entry.get("definition") or {}, entry.get("color") or "#666666"))
         for lang in languages:
             lang_of[0] = lang
+            requires = (entry.get("requires") or {}).get(lang)
+            if requires is not None and not isinstance(requires, list):
+                fail(f"frames.{slug}.requires.{lang}", "expected a list of patterns")
+            required = group(requires, f"frames.{slug}.requires.{lang}", lang)
             for j, item in enumerate((entry.get("patterns") or {}).get(lang) or []):
                 pwhere = f"frames.{slug}.patterns.{lang}[{j}]"
                 if isinstance(item, str):
-                    source, rule = item, Rule(slug)
+                    source, rule = item, Rule(slug, requires_group=required)
                 elif isinstance(item, dict) and isinstance(item.get("match"), str):
                     unknown = set(item) - {"match", "with", "without"}
                     if unknown:
                         fail(pwhere, f"unknown keys {sorted(unknown)} (use match, with, without)")
                     source = item["match"]
-                    rule = Rule(slug, group(item.get("with"), pwhere, lang), group(item.get("without"), pwhere, lang))
+                    rule = Rule(slug, group(item.get("with"), pwhere, lang), group(item.get("without"), pwhere, lang),
+                                required)
                 else:
                     fail(pwhere, "expected a pattern string or a mapping with 'match'")
                 for expanded in expand([source], pwhere):

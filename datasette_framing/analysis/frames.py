@@ -47,13 +47,14 @@ def match_sentence(sentence, language, codebook):
         if not tokens:
             continue
         found = list(codebook.matchers[lang].find(tokens))
-        groups = set()
+        groups = {}  # context group -> token spans where it matched
         excluded = {}
         off_topic = []
         for pattern, first, last in found:
             kind, value = pattern.payload
             if kind == "context":
-                groups.add(value)
+                for gid in value:  # a cue shared by several context groups is matched once
+                    groups.setdefault(gid, []).append((first, last))
             elif kind == "exclude":
                 excluded.setdefault(value, []).append((tokens[first].start, tokens[last].end))
             elif kind == "off_topic":
@@ -67,9 +68,12 @@ def match_sentence(sentence, language, codebook):
             start, end = tokens[first].start, tokens[last].end
             if kind == "frame":
                 rule = value
-                if rule.with_group is not None and rule.with_group not in groups:
+                if rule.with_group is not None and not _other_cue(
+                        groups.get(rule.with_group, ()), first, last, any(slot.gap for slot in pattern.slots)):
                     continue
                 if rule.without_group is not None and rule.without_group in groups:
+                    continue
+                if rule.requires_group is not None and rule.requires_group not in groups:
                     continue
                 if any(s < end and start < e for s, e in excluded.get(rule.frame, ())):
                     continue
@@ -84,6 +88,21 @@ def match_sentence(sentence, language, codebook):
     if codebook.lists is not None and "," in sentence and len({h.frame for h in hits}) >= codebook.lists.min_frames:
         hits = _drop_topic_lists(sentence, hits, codebook.lists, language, tokens)
     return SentenceMatches(_dedupe(hits), _dedupe_spans(actors), stance)
+
+
+def _other_cue(spans, first, last, gapped):
+    """Is one of these ``with`` cue spans (token indexes) evidence beyond the match itself?
+
+    A cue made only of the matched words does not count: a context that contains the matched
+    word ("intervention" among the military words) would otherwise vouch for the match by
+    itself.  A cue reaching past the match counts, and so do the words a ``...`` gap skipped
+    (a cue strictly between the two ends of a gapped match)."""
+    for f, l in spans:
+        if f < first or l > last:
+            return True
+        if gapped and f > first and l < last:
+            return True
+    return False
 
 
 def list_items(sentence, conjunctions, max_words, breaks=frozenset(), tokens=None):

@@ -122,6 +122,7 @@ class Matcher:
 
     def __init__(self, patterns):
         self.by_stem, self.by_exact, self.by_prefix = {}, {}, {}
+        self._cache = {}
         for pattern in patterns:
             for kind, value in pattern.slots[0].alternatives:
                 if kind == "stem":
@@ -131,20 +132,32 @@ class Matcher:
                 else:
                     self.by_prefix.setdefault(value[:3], []).append((value, pattern))
 
+    CACHE_SIZE = 100_000  # words whose candidate patterns are remembered
+
+    def candidates(self, token):
+        """The patterns whose first word can be this token, each once (remembered per word)."""
+        key = (token.folded, token.stem)
+        found = self._cache.get(key)
+        if found is None:
+            found, seen = [], set()
+            for pattern in (*self.by_stem.get(token.stem, ()), *self.by_exact.get(token.folded, ()),
+                            *(p for prefix, p in self.by_prefix.get(token.folded[:3], ())
+                              if token.folded.startswith(prefix))):
+                if id(pattern) not in seen:
+                    seen.add(id(pattern))
+                    found.append((pattern, len(pattern.slots) == 1))
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = found = tuple(found)
+        return found
+
     def find(self, tokens):
         """Yield (pattern, first_token_index, last_token_index) for every match."""
         for i, token in enumerate(tokens):
-            candidates = []
-            candidates.extend(self.by_stem.get(token.stem, ()))
-            candidates.extend(self.by_exact.get(token.folded, ()))
-            for prefix, pattern in self.by_prefix.get(token.folded[:3], ()):
-                if token.folded.startswith(prefix):
-                    candidates.append(pattern)
-            seen = set()
-            for pattern in candidates:
-                if id(pattern) in seen:
+            for pattern, single in self.candidates(token):
+                if single:
+                    yield pattern, i, i
                     continue
-                seen.add(id(pattern))
                 end = _match_rest(pattern.slots, 1, tokens, i + 1)
                 if end is not None:
                     yield pattern, i, end - 1
