@@ -310,7 +310,7 @@ def test_evaluate_scores_and_thresholds(tmp_path, run_cli):
         {"id": "1", "text": "La soberanía no se negocia.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
         {"id": "2", "text": "Los aranceles afectarán las exportaciones.", "language": "es", "frames": ["economy_trade"], "tone": "negative"},
         # a gold code the engine misses (no marker words): one false negative
-        {"id": "3", "text": "Nadie decide por nosotros en nuestra casa, dijo la presidenta.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
+        {"id": "3", "text": "Eso lo resolvemos nosotros y solo nosotros, dijo la presidenta.", "language": "es", "frames": ["sovereignty"], "tone": "neutral"},
         {"id": "4", "text": "The CIA flew drones over Mexico.", "language": "en", "frames": ["military_action"], "tone": "neutral"},
         {"id": "5", "text": "He was the designated driver.", "language": "en", "frames": [], "tone": "neutral"},
     ]
@@ -548,3 +548,59 @@ def test_passing_section_errors():
     custom = compile_codebook({"frames": [{"slug": "a", "patterns": {"en": ["rain"]}},
                                           {"slug": "b", "patterns": {"en": ["snow"]}}]})
     assert match_sentence("We spoke of rain, snow and wind.", "en", custom).frames == ["a", "b"]
+
+
+def test_with_cue_must_be_another_word():
+    """A `with` context that contains the matched word itself does not vouch for it."""
+    custom = compile_codebook({
+        "contexts": {"military": {"en": ["troop*", "intervention*"]}},
+        "frames": [{"slug": "sovereignty", "patterns": {"en": [
+            {"match": "intervention*", "with": ["$military", "foreign"]},
+            {"match": "violat* ... territory", "with": ["mexic*"]}]}}]})
+    assert match_sentence("The restorers' intervention saved the painting.", "en", custom).frames == []
+    assert match_sentence("Any intervention by foreign troops is rejected.", "en", custom).frames == ["sovereignty"]
+    # a word a `...` gap skipped is another word: "Mexican" between "violated" and "territory"
+    assert match_sentence("The flight violated Mexican territory.", "en", custom).frames == ["sovereignty"]
+    assert match_sentence("The flight violated the territory.", "en", custom).frames == []
+
+
+def test_frame_requires_context():
+    """`requires`: every hit of the frame needs one of these somewhere in the sentence."""
+    custom = compile_codebook({
+        "contexts": {"story": {"en": ["cartel*", "fentanyl"], "es": ["cartel*"]}},
+        "frames": [{"slug": "law_enforcement", "requires": {"en": ["$story", "extradit*"]},
+                    "patterns": {"en": ["arrest*", "extradit*", {"match": "seiz*", "with": ["police"]}],
+                                 "es": ["detuv*"]}}]})
+    assert match_sentence("Police arrested a man for stealing bicycles.", "en", custom).frames == []
+    assert match_sentence("Police arrested a Sinaloa cartel operative.", "en", custom).frames == ["law_enforcement"]
+    assert match_sentence("The extradition hearing opened on Monday.", "en", custom).frames == ["law_enforcement"]
+    assert match_sentence("Police seized fentanyl pills.", "en", custom).frames == ["law_enforcement"]
+    assert match_sentence("Police seized a stolen car.", "en", custom).frames == []
+    # a language the frame sets no `requires` for keeps every hit
+    assert match_sentence("La policía detuvo a un ladrón.", "es", custom).frames == ["law_enforcement"]
+    with pytest.raises(CodebookError) as e:
+        compile_codebook({"frames": [{"slug": "x", "requires": {"en": "cartel"}, "patterns": {"en": ["y"]}}]})
+    assert "frames.x.requires.en" in str(e.value)
+
+
+def test_codebook_refuses_a_key_given_twice(tmp_path):
+    bad = tmp_path / "twice.yml"
+    bad.write_text("frames:\n  - slug: x\n    patterns:\n      en:\n"
+                   "        - {match: a, without: [b], with: [c], without: [d]}\n")
+    with pytest.raises(CodebookError) as e:
+        load_codebook(bad)
+    assert "twice.yml" in str(e.value) and "'without' appears twice" in str(e.value) and "line 5" in str(e.value)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_everyday_news_gets_no_frame(codebook, language):
+    """tests/fixtures/offtopic_*.jsonl: 400 everyday news sentences per language, written by the
+    team (sports, health, courts, weather, markets, culture...), about half of them with a false
+    friend (operation, strike, invasion, victims, sovereign, arrest, agreement...), none on this
+    story. At the session-start codebook of 2026-11-25, 50 English and 63 Spanish ones got a
+    frame; now 3 and 1. The floor allows 2 %."""
+    path = pathlib.Path(__file__).parent / "fixtures" / f"offtopic_{language}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 400 and all(r["language"] == language for r in rows)
+    framed = [(r["id"], frames) for r in rows if (frames := match_sentence(r["text"], language, codebook).frames)]
+    assert len(framed) <= 8, framed
