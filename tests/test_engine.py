@@ -506,6 +506,11 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
      set(), {"law_enforcement"}),
     ("es", "Pidieron cooperar con México, porque frenar el fentanilo y el tráfico de armas exige un socio.",
      set(), {"drugs", "arms_trafficking", "cooperation"}),
+    # a contrast is not a list item: "coordination, never subordination or intervention"
+    ("en", "Mexico said it will rest on coordination, never on subordination or intervention.",
+     set(), {"cooperation", "sovereignty"}),
+    ("es", "México dijo que habrá coordinación, nunca subordinación ni injerencia.",
+     set(), {"cooperation", "sovereignty"}),
     # what follows an off-topic cue, to the end of its clause, is set aside; the rest counts
     ("en", "Despite the headline, the survey has nothing to do with military drones; it counts bees.",
      {"military_action"}, set()),
@@ -540,6 +545,7 @@ def test_passing_section_errors():
     for spec, where in [({"lists": {"min_items": 0}}, "passing.lists.min_items"),
                         ({"lists": {"conjunctions": ["and"]}}, "passing.lists.conjunctions"),
                         ({"nope": 1}, "passing"),
+                        ({"lists": {"breaks": {"en": ["never", False]}}}, "passing.lists.breaks.en"),
                         ({"off_topic": {"en": ["a|"]}}, "passing.off_topic.en[0]")]:
         with pytest.raises(CodebookError) as e:
             compile_codebook({"frames": [{"slug": "x", "patterns": {"en": ["y"]}}], "passing": spec})

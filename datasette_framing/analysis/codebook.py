@@ -248,6 +248,10 @@ def compile_codebook(data, path="<codebook>", sha256=None):
             value = spec.get(key) or {}
             if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
                 fail(f"passing.lists.{key}", "expected a list of words for each language")
+            for lang, items in value.items():
+                for item in items:
+                    if not isinstance(item, str):  # YAML reads a bare no / yes / on as true or false
+                        fail(f"passing.lists.{key}.{lang}", f"expected words, got {item!r} (quote it)")
             words[key] = {lang: {fold(str(w)) for w in items} for lang, items in value.items()}
         lists = ListRule(**words, **numbers)
 
