@@ -252,7 +252,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
                 for item in items:
                     if not isinstance(item, str):  # YAML reads a bare no / yes / on as true or false
                         fail(f"passing.lists.{key}.{lang}", f"expected words, got {item!r} (quote it)")
-            words[key] = {lang: {fold(str(w)) for w in items} for lang, items in value.items()}
+            words[key] = {lang: {fold(w) for w in items} for lang, items in value.items()}
         lists = ListRule(**words, **numbers)
 
     boilerplate = []

@@ -69,7 +69,7 @@ def match_sentence(sentence, language, codebook):
             if kind == "frame":
                 rule = value
                 if rule.with_group is not None and not _other_cue(
-                        groups.get(rule.with_group, ()), first, last, any(slot.gap for slot in pattern.slots)):
+                        groups.get(rule.with_group, ()), first, last, pattern.gapped):
                     continue
                 if rule.without_group is not None and rule.without_group in groups:
                     continue

@@ -38,6 +38,7 @@ class Pattern:
     language: str
     slots: tuple
     payload: object = None  # whatever the caller attaches (frame, role...)
+    gapped: bool = False  # has a ``...`` gap: the words it skips are not part of the match
 
 
 def compile_pattern(source, language, payload=None):
@@ -76,7 +77,7 @@ def compile_pattern(source, language, payload=None):
     _check_phrase_alternatives(source, slots)
     if slots[0].optional:
         raise PatternError(f"pattern {source!r} cannot start with an optional word")
-    return Pattern(source, language, tuple(slots), payload)
+    return Pattern(source, language, tuple(slots), payload, any(slot.gap for slot in slots))
 
 
 def _check_phrase_alternatives(source, slots):
@@ -120,6 +121,8 @@ def _slot_matches(slot, token):
 class Matcher:
     """Index of compiled patterns of one language, keyed by what their first word can be."""
 
+    CACHE_SIZE = 100_000  # words whose candidate patterns are remembered
+
     def __init__(self, patterns):
         self.by_stem, self.by_exact, self.by_prefix = {}, {}, {}
         self._cache = {}
@@ -131,8 +134,6 @@ class Matcher:
                     self.by_exact.setdefault(value, []).append(pattern)
                 else:
                     self.by_prefix.setdefault(value[:3], []).append((value, pattern))
-
-    CACHE_SIZE = 100_000  # words whose candidate patterns are remembered
 
     def candidates(self, token):
         """The patterns whose first word can be this token, each once (remembered per word)."""
