@@ -137,7 +137,7 @@ class Matcher:
 
     def candidates(self, token):
         """The patterns whose first word can be this token, each once (remembered per word)."""
-        key = (token.folded, token.stem)
+        key = token.folded  # a word's stem follows from its folded form in one language
         found = self._cache.get(key)
         if found is None:
             found, seen = [], set()
