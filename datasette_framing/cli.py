@@ -165,6 +165,14 @@ def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors
                             "frames": v.per_frame()} for k, v in by_language.items()},
         "tone_agreement": tone_scores,
     }
+    # Files first: a reader that stops early (``| head``) must not cost the saved scores.
+    if save_path:
+        with open(save_path, "w", encoding="utf-8") as fp:
+            jsonlib.dump(scores, fp, indent=2, ensure_ascii=False)
+    if errors_path:
+        with open(errors_path, "w", encoding="utf-8") as fp:
+            for e in errors:
+                fp.write(jsonlib.dumps(e, ensure_ascii=False) + "\n")
     if as_json:
         click.echo(jsonlib.dumps(scores, indent=2))
     else:
@@ -173,13 +181,6 @@ def evaluate(gold, codebook, min_micro_f1, min_language_f1, min_frame_f1, errors
         for lang, t in tone_scores.items():
             click.echo(f"tone ({lang}): {t['sentences']} sentences, agreement {t['agreement']:.3f}, "
                        f"Cohen's kappa {t['kappa']:.3f} (majority-class baseline {t['majority_baseline']:.3f})")
-    if save_path:
-        with open(save_path, "w", encoding="utf-8") as fp:
-            jsonlib.dump(scores, fp, indent=2, ensure_ascii=False)
-    if errors_path:
-        with open(errors_path, "w", encoding="utf-8") as fp:
-            for e in errors:
-                fp.write(jsonlib.dumps(e, ensure_ascii=False) + "\n")
     failures = []
     if min_micro_f1 is not None and overall.micro_f1() < min_micro_f1:
         failures.append(f"micro-F1 {overall.micro_f1():.3f} < {min_micro_f1}")

@@ -469,6 +469,21 @@ def test_evaluate_on_the_held_out_gold_set(run_cli):
     assert run_cli("evaluate", GOLD / "round4" / "gold.jsonl", "--min-micro-f1", "0.82").exit_code == 0
 
 
+def test_evaluate_saves_before_a_closed_pipe(tmp_path):
+    """`evaluate ... --save F --errors E | head -1`: when the reader is gone before the report is
+    printed, the files are still written (they used to be written after it, and were lost).
+    `true` reads nothing and exits at once, long before the gold set is scored."""
+    import subprocess
+    import sys
+    saved, errors = tmp_path / "scores.json", tmp_path / "errors.jsonl"
+    command = pathlib.Path(sys.executable).parent / "datasette-framing"
+    script = (f"{command} evaluate {GOLD / 'gold.jsonl'} "
+              f"--save {saved} --errors {errors} | true")
+    subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert json.loads(saved.read_text())["sentences"] == 500
+    assert errors.read_text().count("\n") >= 1
+
+
 def test_evaluate_subset_errors(run_cli):
     assert "expected FIELD=VALUE" in run_cli("evaluate", GOLD / "gold.jsonl", "--subset", "half").output
     result = run_cli("evaluate", GOLD / "gold.jsonl", "--subset", "half=nope")
