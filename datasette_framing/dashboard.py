@@ -5,6 +5,9 @@ naming the parameter).  The same filters become a WHERE clause with bound
 parameters for the precomputed cubes and the analysis tables (they share the
 column names country, kind, language, outlet, day), and Datasette table filters
 for the links, so each count shown equals the row count of the page it links to.
+
+The functions that read take a :class:`snapshot.Reader`: a page makes all its queries
+in one read transaction, so numbers from different queries agree with each other.
 """
 from dataclasses import dataclass, field
 import datetime as dt
@@ -194,32 +197,32 @@ def share(k, n):
             "small": n < stats.MIN_N}
 
 
-async def context(db):
+def context(reader):
     """What the database holds: countries, languages, outlets, frames, date span."""
-    countries = [r[0] for r in (await db.execute(
-        "select country from side_daily where country is not null group by country order by sum(documents) desc")).rows]
-    languages = [r[0] for r in (await db.execute(
-        "select language from side_daily where language is not null group by language order by sum(sentences) desc")).rows]
-    outlets = [r[0] for r in (await db.execute(
-        "select outlet from side_daily where outlet is not null group by outlet order by outlet")).rows]
-    frames = [dict(dict(r), color=safe_color(r["color"])) for r in (await db.execute(
-        "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
-    span = (await db.execute("select min(day), max(day) from side_daily")).first()
-    samples = (await db.execute("select count(*) from documents where sample = 1")).first()[0]
+    countries = [r[0] for r in reader.execute(
+        "select country from side_daily where country is not null group by country order by sum(documents) desc").rows]
+    languages = [r[0] for r in reader.execute(
+        "select language from side_daily where language is not null group by language order by sum(sentences) desc").rows]
+    outlets = [r[0] for r in reader.execute(
+        "select outlet from side_daily where outlet is not null group by outlet order by outlet").rows]
+    frames = [dict(dict(r), color=safe_color(r["color"])) for r in reader.execute(
+        "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position").rows]
+    span = reader.execute("select min(day), max(day) from side_daily").first()
+    samples = reader.execute("select count(*) from documents where sample = 1").first()[0]
     return {"countries": countries, "languages": languages, "outlets": outlets, "frames": frames,
             "first_day": span[0], "last_day": span[1], "samples": samples}
 
 
-async def prevalence(db, filters, links, frames):
+def prevalence(reader, filters, links, frames):
     """Share of documents and of sentences carrying each frame, per side, with tests."""
     where, params = filters.where()
-    totals = {r["country"]: dict(r) for r in (await db.execute(
+    totals = {r["country"]: dict(r) for r in reader.execute(
         f"select country, sum(documents) as documents, sum(sentences) as sentences from side_daily "
-        f"where {where} group by country", params)).rows}
+        f"where {where} group by country", params).rows}
     counts = {}
-    for r in (await db.execute(
+    for r in reader.execute(
             f"select country, frame, sum(documents) as documents, sum(sentences) as sentences from frame_daily "
-            f"where {where} group by country, frame", params)).rows:
+            f"where {where} group by country, frame", params).rows:
         counts[(r["country"], r["frame"])] = (r["documents"], r["sentences"])
     rows = []
     for frame in frames:
@@ -259,17 +262,17 @@ def bucket_expression(first, last):
     return "substr(day, 1, 7)", "month"
 
 
-async def timeline(db, filters, links, frame, span):
+def timeline(reader, filters, links, frame, span):
     first = filters.date_from or span[0]
     last = filters.date_to or span[1]
     expression, unit = bucket_expression(first, last)
     where, params = filters.where()
-    totals = {(r[0], r[1]): r[2] for r in (await db.execute(
+    totals = {(r[0], r[1]): r[2] for r in reader.execute(
         f"select {expression} as bucket, country, sum(documents) from side_daily where {where} and day is not null "
-        f"group by bucket, country", params)).rows}
-    hits = {(r[0], r[1]): r[2] for r in (await db.execute(
+        f"group by bucket, country", params).rows}
+    hits = {(r[0], r[1]): r[2] for r in reader.execute(
         f"select {expression} as bucket, country, sum(documents) from frame_daily where {where} and frame = ? "
-        f"and day is not null group by bucket, country", params + [frame])).rows}
+        f"and day is not null group by bucket, country", params + [frame]).rows}
     buckets = sorted({b for b, _ in totals})
     points = []
     for bucket in buckets:
@@ -288,10 +291,10 @@ async def timeline(db, filters, links, frame, span):
         points.append(point)
     where_events = "date >= ? and date <= ?" if first and last else "1 = 1"
     events = []
-    if await db.table_exists("events"):
-        events = [dict(r) for r in (await db.execute(
+    if reader.table_exists("events"):
+        events = [dict(r) for r in reader.execute(
             f"select id, date, title, description, country from events where {where_events} order by date",
-            [first, last] if first and last else [])).rows]
+            [first, last] if first and last else []).rows]
     return {"frame": frame, "unit": unit, "points": points, "events": events}
 
 
@@ -310,12 +313,12 @@ def _replace_days(url, day_filter):
     return base + "?" + urllib.parse.urlencode(args + day_filter)
 
 
-async def stance(db, filters, links):
+def stance(reader, filters, links):
     where, params = filters.where()
-    rows = {r["country"]: dict(r) for r in (await db.execute(
+    rows = {r["country"]: dict(r) for r in reader.execute(
         f"select country, sum(documents) as documents, sum(stance_supports) as supports, "
         f"sum(stance_opposes) as opposes, sum(stance_neutral) as neutral, sum(stance_none) as none "
-        f"from side_daily where {where} group by country", params)).rows}
+        f"from side_daily where {where} group by country", params).rows}
     out = {}
     for country in filters.sides:
         row = rows.get(country) or {}
@@ -328,32 +331,32 @@ async def stance(db, filters, links):
     return out
 
 
-async def _per_frame_and_side(db, filters, frames, first, second, cell):
+def _per_frame_and_side(reader, filters, frames, first, second, cell):
     """[{frame, sides: {country: cell(country, slug, sum(first), sum(second))}}] from frame_daily."""
     where, params = filters.where()
-    rows = {(r[0], r[1]): (r[2], r[3]) for r in (await db.execute(
+    rows = {(r[0], r[1]): (r[2], r[3]) for r in reader.execute(
         f"select country, frame, sum([{first}]), sum([{second}]) from frame_daily where {where} "
-        f"group by country, frame", params)).rows}
+        f"group by country, frame", params).rows}
     return [{"frame": f["slug"],
              "sides": {c: cell(c, f["slug"], *rows.get((c, f["slug"]), (0, 0))) for c in filters.sides}}
             for f in frames]
 
 
-async def tone_by_frame(db, filters, links, frames):
+def tone_by_frame(reader, filters, links, frames):
     def cell(country, slug, total, n):
         return {
             "mean": (total / n) if n else None, "n": n, "small": n < stats.MIN_N,
             "n_url": links.table("sentence_frames", country, [("frame", slug), ("polarity__notnull", "1")]),
         }
 
-    return await _per_frame_and_side(db, filters, frames, "polarity_sum", "toned_sentences", cell)
+    return _per_frame_and_side(reader, filters, frames, "polarity_sum", "toned_sentences", cell)
 
 
-async def cooccurrence(db, filters, links, limit=10):
+def cooccurrence(reader, filters, links, limit=10):
     where, params = filters.where()
-    rows = (await db.execute(
+    rows = reader.execute(
         f"select country, frame_a, frame_b, sum(documents) as documents from pair_daily where {where} "
-        f"group by country, frame_a, frame_b order by documents desc", params)).rows
+        f"group by country, frame_a, frame_b order by documents desc", params).rows
     out = {c: [] for c in filters.sides}
     for r in rows:
         if len(out[r["country"]]) < limit:
@@ -386,12 +389,12 @@ order by d.published
 """
 
 
-async def quoted(db, filters, links):
+def quoted(reader, filters, links):
     """Who is quoted in each side's documents (attributed sentences by speaker country)."""
     where, params = filters.where()
-    rows = (await db.execute(
+    rows = reader.execute(
         f"select country, speaker_country, sum(sentences) as sentences from quote_daily where {where} "
-        f"group by country, speaker_country order by sentences desc", params)).rows
+        f"group by country, speaker_country order by sentences desc", params).rows
     totals = {}
     for r in rows:
         totals[r["country"]] = totals.get(r["country"], 0) + r["sentences"]
@@ -404,7 +407,7 @@ async def quoted(db, filters, links):
     return out
 
 
-async def voice_by_frame(db, filters, links, frames):
+def voice_by_frame(reader, filters, links, frames):
     """Per frame and side: sentences attributed to a speaker vs the outlet's own sentences."""
     def cell(country, slug, total, quoted_n):
         return {
@@ -414,16 +417,16 @@ async def voice_by_frame(db, filters, links, frames):
                     "k_url": links.table("sentence_frames", country, [("frame", slug), ("quoted", "0")])},
         }
 
-    return await _per_frame_and_side(db, filters, frames, "sentences", "quoted_sentences", cell)
+    return _per_frame_and_side(reader, filters, frames, "sentences", "quoted_sentences", cell)
 
 
-async def outlets_for_frame(db, filters, links, frame, limit=12):
+def outlets_for_frame(reader, filters, links, frame, limit=12):
     where, params = filters.where()
-    totals = {(r[0], r[1]): r[2] for r in (await db.execute(
-        f"select country, outlet, sum(documents) from side_daily where {where} group by country, outlet", params)).rows}
-    rows = (await db.execute(
+    totals = {(r[0], r[1]): r[2] for r in reader.execute(
+        f"select country, outlet, sum(documents) from side_daily where {where} group by country, outlet", params).rows}
+    rows = reader.execute(
         f"select country, outlet, sum(documents) as documents from frame_daily where {where} and frame = ? "
-        f"group by country, outlet", params + [frame])).rows
+        f"group by country, outlet", params + [frame]).rows
     out = []
     for r in rows:
         n = totals.get((r["country"], r["outlet"]), 0)
@@ -440,10 +443,10 @@ def _drop_outlet_in(url):
     return base + "?" + urllib.parse.urlencode([(k, v) for k, v in urllib.parse.parse_qsl(query) if k != "outlet__in"])
 
 
-async def evidence(db, filters, frame, country, limit=8):
+def evidence(reader, filters, frame, country, limit=8):
     """Sentences of one side carrying a frame, most matched terms first, with their hits."""
     where, params = filters.where(country=country, table="sf")
-    rows = [dict(r) for r in (await db.execute(
+    rows = [dict(r) for r in reader.execute(
         f"""
         select s.id, s.text, s.document_id, s.speaker, s.speaker_country, s.polarity, d.title, d.outlet, d.published,
           (select count(*) from frame_hits h where h.sentence_id = s.id and h.frame = ?) as hit_count
@@ -451,10 +454,10 @@ async def evidence(db, filters, frame, country, limit=8):
         where {where} and sf.frame = ?
         order by hit_count desc, length(s.text) asc, s.id
         limit ?
-        """, [frame] + params + [frame, limit])).rows]
+        """, [frame] + params + [frame, limit]).rows]
     for row in rows:
-        hits = [dict(h) for h in (await db.execute(
-            "select frame, term, start, end from frame_hits where sentence_id = ? order by start", [row["id"]])).rows]
+        hits = [dict(h) for h in reader.execute(
+            "select frame, term, start, end from frame_hits where sentence_id = ? order by start", [row["id"]]).rows]
         row["segments"] = highlight(row["text"], hits)
     return rows
 
@@ -498,19 +501,19 @@ STOPWORDS = {
 }
 
 
-async def distinctive_terms_or_skip(db, filters, language):
+def distinctive_terms_or_skip(reader, filters, language):
     """The distinctive-language panel, or a note when its sentence scan exceeds Datasette's
     ``sql_time_limit_ms``: the only panel that reads sentence text, it must not take the page down."""
     from datasette.database import QueryInterrupted
 
     try:
-        return await distinctive_terms(db, filters, language)
+        return distinctive_terms(reader, filters, language)
     except QueryInterrupted:
         return {"language": language, "skipped": "reading the sentences took longer than this Datasette "
                                                  "allows (sql_time_limit_ms); narrow the filters to see it"}
 
 
-async def distinctive_terms(db, filters, language, per_side=15, max_sentences=4000):
+def distinctive_terms(reader, filters, language, per_side=15, max_sentences=4000):
     """Weighted log-odds (informative Dirichlet prior) of words and two-word phrases, side a vs b,
     over the sentences of one language (evenly sampled above ``max_sentences`` per side)."""
     from .analysis.text import fold, TOKEN
@@ -521,10 +524,10 @@ async def distinctive_terms(db, filters, language, per_side=15, max_sentences=40
         where, params = filters.where(country=country)
         where += " and language = ?"
         params = params + [language]
-        total = (await db.execute(f"select count(*) from sentences where {where}", params)).first()[0]
+        total = reader.execute(f"select count(*) from sentences where {where}", params).first()[0]
         step = max(1, -(-total // max_sentences))
-        rows = (await db.execute(
-            f"select text from sentences where {where} and id % ? = 0 limit ?", params + [step, max_sentences])).rows
+        rows = reader.execute(
+            f"select text from sentences where {where} and id % ? = 0 limit ?", params + [step, max_sentences]).rows
         sampled[country] = {"sentences": len(rows), "of": total}
         counter = {}
         for (text,) in rows:

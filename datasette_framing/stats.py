@@ -15,6 +15,8 @@ def wilson(k, n, z=Z95):
     """(low, high) of the Wilson score interval for k successes in n trials; (None, None) when n == 0."""
     if n == 0:
         return None, None
+    if not 0 <= k <= n:
+        raise ValueError(f"a share needs 0 <= k <= n; got k={k}, n={n}")
     p = k / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom

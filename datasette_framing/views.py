@@ -12,7 +12,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from markupsafe import Markup, escape
 from datasette.utils.asgi import Response, Forbidden, NotFound
 
-from . import compat, dashboard, queries
+from . import compat, dashboard, queries, snapshot
 
 ANALYSIS_TABLES = ("side_daily", "frame_daily", "frames", "sentences", "document_analysis")
 # The tables whose rows (or numbers computed from them) each page shows: the actor must be
@@ -170,8 +170,8 @@ async def not_analysed(datasette, request, name):
     return Response.html(await datasette.render_template("framing_missing.html", data, request=request), status=404)
 
 
-async def _filters(datasette, request, db):
-    holds = await dashboard.context(db)
+def _filters(datasette, request, reader):
+    holds = dashboard.context(reader)
     if len(holds["countries"]) < 2:
         raise dashboard.BadRequest(
             "the comparison needs documents from two countries; this database has "
@@ -209,94 +209,94 @@ def _common(datasette, name, holds, filters):
     }
 
 
-async def _comparison(datasette, request, tables=()):
-    """Permission checks, the analysed database and validated filters, or the Response to return instead."""
+async def _comparison(datasette, request, tables, template, gather):
+    """A comparison page: permission checks, then the filters and ``gather(reader, links, holds,
+    filters)`` in one read snapshot, then the page (or a 400 naming a bad filter)."""
     name, db, analysed = await _framing_database(datasette, request, tables)
     if not analysed:
         return await not_analysed(datasette, request, name)
+
+    def read(reader):
+        holds, filters = _filters(datasette, request, reader)
+        links = dashboard.Links(datasette, name, filters)
+        return holds, filters, gather(reader, links, holds, filters)
+
     try:
-        holds, filters = await _filters(datasette, request, db)
+        holds, filters, data = await snapshot.read(datasette, db, read)
     except dashboard.BadRequest as e:
         return await bad_request(datasette, request, str(e))
-    return name, db, holds, filters
-
-
-async def _render_comparison(datasette, request, template, data, name, holds, filters, timeline):
     if wants_json(request):
         return Response.json(dict(data, database=name, filters=filters.as_dict(), samples=holds["samples"]), default=str)
     context = dict(data, **_common(datasette, name, holds, filters))
-    context["svg_chart"] = timeline_chart(timeline, filters)
+    context["svg_chart"] = timeline_chart(data["timeline"], filters)
     return Response.html(await datasette.render_template(template, context, request=request))
 
 
 async def dashboard_page(datasette, request):
-    prepared = await _comparison(datasette, request, tables=DASHBOARD_TABLES)
-    if isinstance(prepared, Response):
-        return prepared
-    name, db, holds, filters = prepared
-    links = dashboard.Links(datasette, name, filters)
-    frames = holds["frames"]
-    prevalence, sides = await dashboard.prevalence(db, filters, links, frames)
-    timeline = await dashboard.timeline(db, filters, links, filters.frame, (holds["first_day"], holds["last_day"]))
-    terms_language = filters.terms or (holds["languages"][0] if holds["languages"] else None)
-    data = {
-        "sides": sides,
-        "prevalence": prevalence,
-        "timeline": timeline,
-        "stance": await dashboard.stance(db, filters, links),
-        "tone": await dashboard.tone_by_frame(db, filters, links, frames),
-        "cooccurrence": await dashboard.cooccurrence(db, filters, links),
-        "quoted": await dashboard.quoted(db, filters, links),
-        "voice": await dashboard.voice_by_frame(db, filters, links, frames),
-        "terms": await dashboard.distinctive_terms_or_skip(db, filters, terms_language) if terms_language else None,
-        "min_n": dashboard.stats.MIN_N,
-    }
-    return await _render_comparison(datasette, request, "framing_dashboard.html", data, name, holds, filters, timeline)
+    def gather(reader, links, holds, filters):
+        frames = holds["frames"]
+        prevalence, sides = dashboard.prevalence(reader, filters, links, frames)
+        terms_language = filters.terms or (holds["languages"][0] if holds["languages"] else None)
+        return {
+            "sides": sides,
+            "prevalence": prevalence,
+            "timeline": dashboard.timeline(reader, filters, links, filters.frame, (holds["first_day"], holds["last_day"])),
+            "stance": dashboard.stance(reader, filters, links),
+            "tone": dashboard.tone_by_frame(reader, filters, links, frames),
+            "cooccurrence": dashboard.cooccurrence(reader, filters, links),
+            "quoted": dashboard.quoted(reader, filters, links),
+            "voice": dashboard.voice_by_frame(reader, filters, links, frames),
+            "terms": dashboard.distinctive_terms_or_skip(reader, filters, terms_language) if terms_language else None,
+            "min_n": dashboard.stats.MIN_N,
+        }
+
+    return await _comparison(datasette, request, DASHBOARD_TABLES, "framing_dashboard.html", gather)
 
 
 async def frame_page(datasette, request):
-    prepared = await _comparison(datasette, request, tables=FRAME_TABLES)
-    if isinstance(prepared, Response):
-        return prepared
-    name, db, holds, filters = prepared
     slug = url_var(request, "slug")
-    frame = next((f for f in holds["frames"] if f["slug"] == slug), None)
-    if frame is None:
-        raise NotFound(f"No frame {slug!r} in this database's codebook")
-    filters.frame = slug
-    links = dashboard.Links(datasette, name, filters)
-    prevalence, sides = await dashboard.prevalence(db, filters, links, [frame])
-    timeline = await dashboard.timeline(db, filters, links, slug, (holds["first_day"], holds["last_day"]))
-    data = {
-        "frame": frame,
-        "sides": sides,
-        "prevalence": prevalence[0],
-        "timeline": timeline,
-        "evidence": {c: await dashboard.evidence(db, filters, slug, c) for c in filters.sides},
-        "outlets": await dashboard.outlets_for_frame(db, filters, links, slug),
-    }
-    return await _render_comparison(datasette, request, "framing_frame.html", data, name, holds, filters, timeline)
+
+    def gather(reader, links, holds, filters):
+        frame = next((f for f in holds["frames"] if f["slug"] == slug), None)
+        if frame is None:
+            raise NotFound(f"No frame {slug!r} in this database's codebook")
+        filters.frame = slug  # links hold the filters, so theirs now name the frame too
+        prevalence, sides = dashboard.prevalence(reader, filters, links, [frame])
+        return {
+            "frame": frame,
+            "sides": sides,
+            "prevalence": prevalence[0],
+            "timeline": dashboard.timeline(reader, filters, links, slug, (holds["first_day"], holds["last_day"])),
+            "evidence": {c: dashboard.evidence(reader, filters, slug, c) for c in filters.sides},
+            "outlets": dashboard.outlets_for_frame(reader, filters, links, slug),
+        }
+
+    return await _comparison(datasette, request, FRAME_TABLES, "framing_frame.html", gather)
 
 
 async def document_page(datasette, request):
     name, db, analysed = await _framing_database(datasette, request, tables=DOCUMENT_TABLES)
     document_id = url_var(request, "document_id")
-    row = (await db.execute("select * from documents where id = ?", [document_id])).first()
-    if row is None:
-        raise NotFound(f"No document {document_id!r}")
-    document = dict(row)
-    hits, quotes, analysis, frames = [], [], None, []
-    if analysed:
-        hits = [dict(r) for r in (await db.execute(
+
+    def read(reader):
+        """The document and its analysis from one snapshot: hits always belong to this text."""
+        row = reader.execute("select * from documents where id = ?", [document_id]).first()
+        if row is None:
+            raise NotFound(f"No document {document_id!r}")
+        if not analysed:
+            return dict(row), [], [], None, []
+        hits = [dict(r) for r in reader.execute(
             "select frame, term, doc_start as start, doc_end as end from frame_hits where document_id = ? order by doc_start",
-            [document_id])).rows]
-        quotes = [dict(r) for r in (await db.execute(
+            [document_id]).rows]
+        quotes = [dict(r) for r in reader.execute(
             "select type, text, speaker, speaker_actor, speaker_country, verb from quotes where document_id = ? order by start",
-            [document_id])).rows]
-        found = (await db.execute("select * from document_analysis where document_id = ?", [document_id])).first()
-        analysis = dict(found) if found else None
-        frames = [dict(dict(r), color=dashboard.safe_color(r["color"])) for r in (await db.execute(
-            "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position")).rows]
+            [document_id]).rows]
+        found = reader.execute("select * from document_analysis where document_id = ?", [document_id]).first()
+        frames = [dict(dict(r), color=dashboard.safe_color(r["color"])) for r in reader.execute(
+            "select slug, label_en, label_es, definition_en, definition_es, color from frames order by position").rows]
+        return dict(row), hits, quotes, dict(found) if found else None, frames
+
+    document, hits, quotes, analysis, frames = await snapshot.read(datasette, db, read)
     given = request.args.getlist("labels")
     if len(given) > 1 or (given and given[0] not in ("", "en", "es")):
         return await bad_request(datasette, request, "'labels' must be en or es, given once")

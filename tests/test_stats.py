@@ -22,6 +22,14 @@ def test_wilson_edges():
     assert high == pytest.approx(1.0) and low == pytest.approx(0.7225, abs=1e-4)
 
 
+def test_wilson_names_an_impossible_share():
+    # k > n used to end in "math domain error" from a square root of a negative number
+    with pytest.raises(ValueError, match="k=6, n=4"):
+        wilson(6, 4)
+    with pytest.raises(ValueError, match="k=-1"):
+        wilson(-1, 4)
+
+
 def test_two_proportions_hand_checked():
     # 30/100 vs 15/100: pooled 0.225, se = sqrt(0.225*0.775*0.02) = 0.059054; z = 2.5401; p = 0.01108
     result = two_proportions(30, 100, 15, 100)

@@ -260,7 +260,7 @@ async def test_a_slow_terms_panel_does_not_take_the_page_down(ds, monkeypatch):
     from datasette.database import QueryInterrupted
     from datasette_framing import dashboard
 
-    async def too_slow(db, filters, language, **kwargs):
+    def too_slow(reader, filters, language, **kwargs):
         raise QueryInterrupted(Exception("interrupted"), "select text from sentences", [])
 
     monkeypatch.setattr(dashboard, "distinctive_terms", too_slow)
@@ -270,3 +270,68 @@ async def test_a_slow_terms_panel_does_not_take_the_page_down(ds, monkeypatch):
     data = await get_json(ds, "/framing/-/framing.json")
     assert "sql_time_limit_ms" in data["terms"]["skipped"]
     assert prevalence(data, "sovereignty")["sides"]["MX"]["documents"]["k"] == 3
+
+
+@pytest.mark.parametrize("path", ["/framing/-/framing.json", "/framing/-/framing/frames/sovereignty.json"])
+async def test_a_commit_between_two_queries_of_a_page_does_not_mix_two_states(db_path, tmp_path, path):
+    """A load or analysis may commit while a page is being computed.  Here another connection
+    doubles every count (documents and frame documents, one transaction) just before the page's
+    first frame_daily query starts: the page still shows one state, the one before, and the next
+    request shows the one after.  Before pages read in one snapshot, this gave k = 6 of n = 4 (a
+    500 from the Wilson interval; CI caught it once during test_faults)."""
+    import shutil
+    import sqlite3
+    import types
+
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    copy = tmp_path / "framing.db"
+    shutil.copy(db_path, copy)
+    assert sqlite3.connect(copy).execute("pragma journal_mode").fetchone()[0] == "wal"
+    fired = []
+
+    def between(statement):
+        if fired or "from frame_daily" not in statement:
+            return
+        fired.append(statement)
+        writer = sqlite3.connect(copy)
+        with writer:
+            writer.execute("update side_daily set documents = documents * 2")
+            writer.execute("update frame_daily set documents = documents * 2")
+        writer.close()
+
+    @hookimpl
+    def prepare_connection(conn):
+        conn.set_trace_callback(between)
+
+    plugin = types.ModuleType("test_commit_mid_page")  # Datasette lists plugins by module name
+    plugin.prepare_connection = prepare_connection
+    pm.register(plugin, name="test-commit-mid-page")
+    try:
+        ds = Datasette([str(copy)])
+        before = await get_json(ds, path)
+        after = await get_json(ds, path)
+    finally:
+        pm.unregister(plugin, name="test-commit-mid-page")
+    assert fired, "the writer never ran: the test no longer tests anything"
+    sov = lambda data: prevalence(data, "sovereignty") if "prevalence" in data and isinstance(data["prevalence"], list) \
+        else data["prevalence"]
+    counts = lambda data: (sov(data)["sides"]["MX"]["documents"]["k"], sov(data)["sides"]["MX"]["documents"]["n"])
+    assert counts(before) == (3, 4)
+    assert counts(after) == (6, 8)
+
+
+async def test_a_snapshot_query_keeps_datasettes_time_limit(db_path):
+    """Queries in a page's snapshot stop at sql_time_limit_ms with Datasette's QueryInterrupted
+    (which the terms panel turns into a note), as Database.execute's would."""
+    from datasette.database import QueryInterrupted
+    from datasette_framing import snapshot
+
+    ds = Datasette([str(db_path)], settings={"sql_time_limit_ms": 20})
+    db = ds.get_database()
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) select count(*) from n"
+    with pytest.raises(QueryInterrupted):
+        await snapshot.read(ds, db, lambda reader: reader.execute(slow))
+    # the connection is usable afterwards: the transaction was closed
+    assert await snapshot.read(ds, db, lambda reader: reader.execute("select count(*) from documents").first()[0]) == 8
