@@ -205,5 +205,11 @@ class Cubes:
             self.db.execute(f"delete from [{name}] where {empty}")
 
     def _rounded(self, name):
+        """(key, values) of each changed cell, tone sums rounded (the only float measures):
+        adding and subtracting the same floats leaves dust like 1e-17 where there was 0."""
+        floats = [i for i, measure in enumerate(MEASURES[name]) if measure == "polarity_sum"]
         for key, values in self.delta[name].items():
-            yield key, tuple(round(v, 9) if isinstance(v, float) else v for v in values)
+            values = tuple(values)
+            if floats:
+                values = tuple(round(v, 9) if i in floats else v for i, v in enumerate(values))
+            yield key, values

@@ -216,7 +216,9 @@ def _run(db, codebook, engine, pool, workers, all_documents, progress, client=No
     return AnalyzeReport(run_id, writer.documents, writer.sentences, removed, 0)
 
 
-TASK_SIZE = 8  # documents per task sent to a worker process
+TASK_SIZE = 32  # documents per task sent to a worker process
+AHEAD_PER_WORKER = 64  # tasks queued per worker: enough to outlast a batch write
+READ_CHUNK = 2000  # documents read from the database at a time
 
 
 def _analyze_many(documents, run_id):
@@ -229,23 +231,34 @@ def _analyze_in_parallel(db, pool, run_id, pending, workers, writer, progress):
     Measured on 2 cores (8,000 documents): N workers plus a writer that waits for them is
     1.46x one process, where N - 1 workers plus a writer that also analysed when idle was
     1.14x: analysing in the writer delayed the writes the workers' results were queued for.
+    Tasks of 32 documents (not 8) cut the pool's per-task cost in this process, and a queue
+    that runs on across the reading chunks (not drained at the end of each) keeps the
+    workers busy while a batch is written: 1.55x instead of 1.36x on the same 8,000 (medians
+    of three runs each).
     """
     from collections import deque
+    import itertools
 
-    # Enough queued work per worker to outlast a batch write.
-    ahead = 16 * workers
-    # Documents are read here, in the writer's thread, a chunk at a time.
-    for chunk in _document_chunks(db, pending, size=2000):
-        todo = deque(chunk)
-        running = deque()
-        while todo or running:
-            while todo and len(running) < ahead:
-                task = [todo.popleft() for _ in range(min(TASK_SIZE, len(todo)))]
-                running.append(pool.apply_async(_analyze_many, (task, run_id)))
-            for doc_id, rows in running.popleft().get():
-                writer.add(doc_id, rows)
-                if progress:
-                    progress(1)
+    ahead = AHEAD_PER_WORKER * workers
+    # Documents are read here, in the writer's thread, a chunk at a time (each chunk is a
+    # list before any row is written, so no read cursor stays open across the writes).
+    documents = (document for chunk in _document_chunks(db, pending, size=READ_CHUNK) for document in chunk)
+    running = deque()
+
+    def submit():
+        while len(running) < ahead:
+            task = list(itertools.islice(documents, TASK_SIZE))
+            if not task:
+                return
+            running.append(pool.apply_async(_analyze_many, (task, run_id)))
+
+    submit()
+    while running:
+        for doc_id, rows in running.popleft().get():
+            writer.add(doc_id, rows)
+            if progress:
+                progress(1)
+        submit()
 
 
 def _document_chunks(db, ids, size=500):

@@ -230,10 +230,17 @@ def test_incremental_and_all(analysed, tmp_path, run_cli):
     assert db["document_analysis"].count == 6
 
 
-def test_parallel_matches_serial(tmp_path, fixtures, run_cli):
-    """--workers 2 writes exactly the rows one worker writes, in every analysis table."""
+@pytest.mark.parametrize("sizes", [None, (3, 7, 2)])
+def test_parallel_matches_serial(tmp_path, fixtures, run_cli, monkeypatch, sizes):
+    """--workers 2 writes exactly the rows one worker writes, in every analysis table; also
+    with tasks, reading chunks and the queue window so small that every boundary is crossed
+    many times (tasks of 3 documents, chunks of 7, 2 tasks queued per worker)."""
     from benchmarks.generate import write_jsonl
+    from datasette_framing import analyze
 
+    if sizes:
+        for name, value in zip(("TASK_SIZE", "READ_CHUNK", "AHEAD_PER_WORKER"), sizes):
+            monkeypatch.setattr(analyze, name, value)
     corpus = tmp_path / "corpus.jsonl"
     write_jsonl(corpus, 60)
     paths = {}

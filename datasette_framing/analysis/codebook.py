@@ -84,7 +84,7 @@ def load_codebook(path=None):
     return codebook_from_bytes(raw, path)
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML that refuses a key given twice in one mapping: YAML would keep the last one,
     so ``{match: ..., without: [a], with: [...], without: [b]}`` silently lost its first list."""
 
