@@ -167,6 +167,19 @@ def test_quotes_and_speakers(engine):
     assert first["speaker_country"] == "MX" and "sovereignty" in first["frames"]
 
 
+@pytest.mark.parametrize("language,text,actor", [
+    ("es", "El embajador de EE.UU. se reunió con la canciller.", "ronald-johnson"),
+    ("es", "El embajador de EU habló con la prensa.", "ronald-johnson"),
+    ("es", "El presidente de EU volvió a hablar de aranceles.", "trump"),
+    ("en", "The U.S. ambassador met the foreign minister.", "ronald-johnson"),
+])
+def test_actor_aliases_written_as_phrases(engine, language, text, actor):
+    """An alias like "embajador de ee uu|eu|estados unidos" meant three phrases but matched
+    none of them ('|' alternates single words in one place); each phrase is its own alias now."""
+    result = engine.analyze(text, language)
+    assert actor in {a["actor"] for s in result["sentences"] for a in s["actors"]}
+
+
 def test_transcript_speakers(engine):
     text = "PRESIDENTA CLAUDIA SHEINBAUM PARDO: Con Estados Unidos hay coordinación, no subordinación.\nINTERLOCUTOR: ¿Y los drones?"
     result = engine.analyze(text, "es")
@@ -426,9 +439,9 @@ def test_gold_set_is_complete_and_codebook_shaped():
     assert all((r["half"] == "dev") == (int(r["id"].rsplit("-", 1)[1]) % 2 == 1) for r in rows)
 
 
-@pytest.mark.parametrize("round_", ["round2", "round3", "round4", "round5"])
+@pytest.mark.parametrize("round_", ["round2", "round3", "round4", "round5", "round6"])
 def test_fresh_held_out_round_is_complete(round_):
-    """Rounds 2-5 (data/gold/roundN): 400 sentences each, written after the codebook they first
+    """Rounds 2-6 (data/gold/roundN): 400 sentences each, written after the codebook they first
     measured, by new writers, coded twice and adjudicated; not repeating an earlier round."""
     rows = [json.loads(line) for line in (GOLD / round_ / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     slugs = set(load_codebook().slugs)
@@ -436,7 +449,7 @@ def test_fresh_held_out_round_is_complete(round_):
     assert sum(r["language"] == "es" for r in rows) == 200
     for language in ("en", "es"):
         assert sum(1 for r in rows if r["language"] == language and not r["frames"]) >= 50, language
-    assert all(set(r["frames"]) <= slugs and r["half"] == "heldout" for r in rows)
+    assert all(set(r["frames"]) <= slugs and r["half"] in ("heldout", "repeat") for r in rows)
     for coder in ("a", "b"):
         coded = {json.loads(line)["id"] for path in (GOLD / round_).glob(f"coder_{coder}_*.jsonl")
                  for line in path.read_text(encoding="utf-8").splitlines()}
@@ -447,33 +460,36 @@ def test_fresh_held_out_round_is_complete(round_):
     # no sentence of an earlier round comes back
     earlier = [GOLD / "gold.jsonl"] + [GOLD / f"round{n}" / "gold.jsonl" for n in range(2, int(round_[-1]))]
     texts = {json.loads(line)["text"] for path in earlier for line in path.read_text(encoding="utf-8").splitlines()}
-    # (page furniture such as "Foto: Cortesía / Archivo." may recur: two writers can both write it)
-    assert all(len(text.split()) <= 6 for text in texts & {r["text"] for r in rows})
+    # (page furniture such as "Foto: Cortesía / Archivo." may recur: two writers can both write it;
+    # a longer sentence an earlier round had is kept but marked "repeat", outside the held-out subset)
+    heldout = {r["text"] for r in rows if r["half"] == "heldout"}
+    assert all(len(text.split()) <= 6 for text in texts & heldout)
+    assert all(r["text"] in texts and len(r["text"].split()) > 6 for r in rows if r["half"] == "repeat")
 
 
 def test_evaluate_on_the_held_out_gold_set(run_cli):
-    """Regression floors just under the figures the README reports for the fresh held-out round 5
-    (2026-11-25, first measurement: micro-F1 0.853; en 0.845, es 0.861; terrorist_designation
-    0.902, military_action 0.854, cooperation 0.850, sovereignty 0.847). The issue's targets
-    (0.90 overall, 0.85 per language, 0.90 for four frames) are met for Spanish and
-    terrorist_designation only."""
-    result = run_cli("evaluate", GOLD / "round5" / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.84",
-                     "--min-language-f1", "0.84", "--min-frame-f1", "terrorist_designation=0.89",
-                     "--min-frame-f1", "cooperation=0.84", "--min-frame-f1", "military_action=0.84",
-                     "--min-frame-f1", "sovereignty=0.83")
+    """Regression floors just under the figures the README reports for the fresh held-out round 6
+    (2026-11-25, first measurement on its 396 held-out sentences: micro-F1 0.817; en 0.830,
+    es 0.801; terrorist_designation 0.887, military_action 0.863, cooperation 0.850, sovereignty
+    0.814). The issue's targets (0.90 overall, 0.85 per language, 0.90 for four frames) are not met."""
+    result = run_cli("evaluate", GOLD / "round6" / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.81",
+                     "--min-language-f1", "0.79", "--min-frame-f1", "terrorist_designation=0.88",
+                     "--min-frame-f1", "cooperation=0.84", "--min-frame-f1", "military_action=0.85",
+                     "--min-frame-f1", "sovereignty=0.80")
     assert result.exit_code == 0, result.output
-    assert "== es: 200 sentences" in result.output and "== en: 200 sentences" in result.output
+    assert "== es: 196 sentences" in result.output and "== en: 200 sentences" in result.output
     # The figures the methodology page shows are the held-out ones, for the shipped codebook.
     saved = json.loads((pathlib.Path(__file__).parent.parent / "datasette_framing" / "validation.json").read_text())
-    assert saved["subset"] == "half=heldout" and saved["sentences"] == 400
-    assert saved["gold"].endswith("round5/gold.jsonl")
+    assert saved["subset"] == "half=heldout" and saved["sentences"] == 396
+    assert saved["gold"].endswith("round6/gold.jsonl")
     assert saved["codebook_sha256"] == load_codebook().sha256
-    # Rounds 1-3 are development data: the codebook was written from their errors.
-    for gold, floor in (("gold.jsonl", "0.92"), ("round2/gold.jsonl", "0.92"), ("round3/gold.jsonl", "0.84")):
+    # Rounds 1-4 are development data: the codebook was written from their errors.
+    for gold, floor in (("gold.jsonl", "0.92"), ("round2/gold.jsonl", "0.92"), ("round3/gold.jsonl", "0.84"),
+                        ("round4/gold.jsonl", "0.84")):
         result = run_cli("evaluate", GOLD / gold, "--min-micro-f1", floor)
         assert result.exit_code == 0, result.output
-    # Round 4's errors have not been read (first measurement 0.829, now 0.833).
-    assert run_cli("evaluate", GOLD / "round4" / "gold.jsonl", "--min-micro-f1", "0.82").exit_code == 0
+    # Round 5's errors have not been read (first measurement 0.853, now 0.856).
+    assert run_cli("evaluate", GOLD / "round5" / "gold.jsonl", "--min-micro-f1", "0.85").exit_code == 0
 
 
 def test_evaluate_saves_before_a_closed_pipe(tmp_path):
@@ -543,6 +559,9 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
      set(), {"cooperation", "sovereignty"}),
     ("es", "México dijo que habrá coordinación, nunca subordinación ni injerencia.",
      set(), {"cooperation", "sovereignty"}),
+    # consent expressed by possession ("mexico s? ...|say so|blessing" had needed a fourth word)
+    ("en", "The president said the flights took place with Mexico's agreement.", set(), {"sovereignty"}),
+    ("en", "No foreign aircraft enters without Mexico's say-so.", set(), {"sovereignty"}),
     # what follows an off-topic cue, to the end of its clause, is set aside; the rest counts
     ("en", "Despite the headline, the survey has nothing to do with military drones; it counts bees.",
      {"military_action"}, set()),
