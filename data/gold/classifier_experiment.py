@@ -1,0 +1,130 @@
+"""Experiment (2026-11-25): would a classifier trained on the team's gold rounds find what the
+pattern codebook misses on fresh text?  Not part of the package or the test suite; it needs
+scikit-learn, which datasette-framing does not depend on:
+
+    pip install scikit-learn && python data/gold/classifier_experiment.py
+
+One logistic regression per frame over TF-IDF of the engine's own folded, stemmed words (one and
+two words, the language as a token).  Settings are chosen by 5-fold cross-validation on rounds 1-5
+only; the chosen settings are then measured once on round 6's held-out sentences.  "union" means a
+sentence gets a frame when the model or the codebook's patterns give it.  Also printed, as
+analysis and not used to choose anything: the same method trained on rounds 1-4 and measured on
+round 5, the off-topic corpus of tests/fixtures (everyday news, half with a false friend), a
+learning curve, and what a stricter threshold costs and saves.
+"""
+import itertools
+import json
+import os
+import random
+import sys
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, REPO)
+from datasette_framing.analysis.codebook import load_codebook  # noqa: E402
+from datasette_framing.analysis.frames import match_sentence  # noqa: E402
+from datasette_framing.analysis.text import TOKEN, fold, stem  # noqa: E402
+
+CODEBOOK = load_codebook()
+SLUGS = list(CODEBOOK.slugs)
+
+
+def read(path, half=None):
+    with open(path, encoding="utf-8") as fp:
+        rows = [json.loads(line) for line in fp if line.strip()]
+    return [prepare(r) for r in rows if half is None or r.get("half") == half]
+
+
+def prepare(row):
+    words = [stem(fold(m.group()), row["language"]) for m in TOKEN.finditer(row["text"])]
+    row["_tokens"] = " ".join([row["language"] + "_"] + words)
+    row["_patterns"] = set(match_sentence(row["text"], row["language"], CODEBOOK).frames)
+    row.setdefault("frames", [])
+    return row
+
+
+def labels(rows):
+    return np.array([[f in r["frames"] for f in SLUGS] for r in rows], dtype=int)
+
+
+def patterns(rows):
+    return np.array([[f in r["_patterns"] for f in SLUGS] for r in rows], dtype=int)
+
+
+def micro(y, p):
+    tp, fp, fn = (y & p).sum(), ((1 - y) & p).sum(), (y & (1 - p)).sum()
+    return float(2 * tp / max(1, 2 * tp + fp + fn))
+
+
+def fit_predict(train, test, C, pattern_features, threshold, union):
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+")
+    x_train = vectorizer.fit_transform([r["_tokens"] for r in train])
+    x_test = vectorizer.transform([r["_tokens"] for r in test])
+    if pattern_features:
+        x_train = hstack([x_train, csr_matrix(patterns(train).astype(float))]).tocsr()
+        x_test = hstack([x_test, csr_matrix(patterns(test).astype(float))]).tocsr()
+    y_train = labels(train)
+    predicted = np.zeros((len(test), len(SLUGS)), dtype=int)
+    for j in range(len(SLUGS)):
+        if y_train[:, j].any():
+            model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
+            model.fit(x_train, y_train[:, j])
+            predicted[:, j] = model.predict_proba(x_test)[:, 1] >= threshold
+    return predicted | patterns(test) if union else predicted
+
+
+def cross_validated(train, config):
+    ys, ps = [], []
+    for a, b in KFold(5, shuffle=True, random_state=0).split(train):
+        fold_test = [train[i] for i in b]
+        ps.append(fit_predict([train[i] for i in a], fold_test, **config))
+        ys.append(labels(fold_test))
+    return micro(np.vstack(ys), np.vstack(ps))
+
+
+def main():
+    rounds = [read(os.path.join(HERE, "gold.jsonl"))] + [read(os.path.join(HERE, f"round{n}", "gold.jsonl")) for n in (2, 3, 4, 5)]
+    train = sum(rounds, [])
+    test = read(os.path.join(HERE, "round6", "gold.jsonl"), half="heldout")
+    grid = {"C": [1, 4, 16], "pattern_features": [False, True], "threshold": [0.5, 0.65], "union": [False, True]}
+    results = []
+    for values in itertools.product(*grid.values()):
+        config = dict(zip(grid, values))
+        results.append((cross_validated(train, config), config))
+        print(f"cross-validated on rounds 1-5: {results[-1][0]:.3f} {config}", flush=True)
+    y = labels(test)
+    print(f"\nround 6 ({len(test)} held-out sentences), patterns alone: {micro(y, patterns(test)):.3f}")
+    for family in (False, True):
+        score, config = max((r for r in results if r[1]["pattern_features"] == family), key=lambda r: r[0])
+        p = fit_predict(train, test, **config)
+        by_language = {lang: round(micro(y[[r["language"] == lang for r in test]], p[[r["language"] == lang for r in test]]), 3)
+                       for lang in ("en", "es")}
+        per_frame = {f: round(micro(y[:, [j]], p[:, [j]]), 3) for j, f in enumerate(SLUGS)}
+        print(f"round 6, best by cross-validation with pattern_features={family} ({score:.3f}, {config}): "
+              f"{micro(y, p):.3f} {by_language}\n  {per_frame}")
+    chosen = max(results, key=lambda r: r[0])[1]
+    print(f"\nchosen by cross-validation: {chosen}")
+    round5, earlier = rounds[4], sum(rounds[:4], [])
+    print(f"round 5, trained on rounds 1-4: {micro(labels(round5), fit_predict(earlier, round5, **chosen)):.3f} "
+          f"(patterns alone {micro(labels(round5), patterns(round5)):.3f})")
+    off = [prepare(json.loads(line)) for name in ("offtopic_en", "offtopic_es")
+           for line in open(os.path.join(REPO, "tests", "fixtures", f"{name}.jsonl"), encoding="utf-8")]
+    for threshold in (chosen["threshold"], 0.8, 0.9):
+        config = dict(chosen, threshold=threshold)
+        framed = int((fit_predict(train, off, **config).sum(1) > 0).sum())
+        print(f"threshold {threshold}: round 6 {micro(y, fit_predict(train, test, **config)):.3f}; "
+              f"off-topic sentences given a frame: {framed} of {len(off)} (patterns alone: {int((patterns(off).sum(1) > 0).sum())})")
+    for share in (0.25, 0.5, 0.75):
+        scores = [micro(y, fit_predict(random.Random(seed).sample(train, int(len(train) * share)), test, **chosen))
+                  for seed in range(3)]
+        print(f"learning curve: {int(len(train) * share)} training sentences -> round 6 {np.mean(scores):.3f} (mean of 3 samples)")
+
+
+if __name__ == "__main__":
+    main()
