@@ -172,6 +172,9 @@ def test_quotes_and_speakers(engine):
     ("es", "El embajador de EU habló con la prensa.", "ronald-johnson"),
     ("es", "El presidente de EU volvió a hablar de aranceles.", "trump"),
     ("en", "The U.S. ambassador met the foreign minister.", "ronald-johnson"),
+    ("es", "La fiscal general de EE.UU. anunció cargos.", "bondi"),
+    ("es", "El Senado de EE.UU. discutió la autorización.", "us-congress"),
+    ("es", "El Congreso de Estados Unidos aprobó la ley.", "us-congress"),
 ])
 def test_actor_aliases_written_as_phrases(engine, language, text, actor):
     """An alias like "embajador de ee uu|eu|estados unidos" meant three phrases but matched
@@ -559,6 +562,14 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
      set(), {"cooperation", "sovereignty"}),
     ("es", "México dijo que habrá coordinación, nunca subordinación ni injerencia.",
      set(), {"cooperation", "sovereignty"}),
+    # phrases that had been written as "a b|c d" (which means a, b|c, d) and matched nothing
+    ("es", "Organizaciones civiles denunciaron que se violaron las garantías individuales de los detenidos por narcotráfico.",
+     set(), {"human_rights"}),
+    ("es", "Defensores de derechos acusan que la militarización recorta las libertades civiles en la frontera.",
+     set(), {"human_rights"}),
+    ("en", "The transfer of cartel bosses was read in Washington as a goodwill gesture by Mexico.", set(), {"cooperation"}),
+    ("en", "Officials refused to rule out sending U.S. special forces into Mexico after the strikes.", set(),
+     {"sovereignty"}),
     # consent expressed by possession ("mexico s? ...|say so|blessing" had needed a fourth word)
     ("en", "The president said the flights took place with Mexico's agreement.", set(), {"sovereignty"}),
     ("en", "No foreign aircraft enters without Mexico's say-so.", set(), {"sovereignty"}),
