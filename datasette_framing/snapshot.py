@@ -3,8 +3,8 @@
 A page computes its numbers from several queries: a share is ``k`` from ``frame_daily``
 over ``n`` from ``side_daily``.  Each ``Database.execute`` is a transaction of its own,
 so a load or an analysis committing between two of them could give a page the new ``k``
-and the old ``n`` (a share above 100 %, or hits that belong to another version of a
-document's text).  :func:`read` runs a function on one connection inside ``BEGIN`` …
+and the old ``n`` (k above n, which ended in a 500 from the Wilson interval; or hits that
+belong to another version of a document's text).  :func:`read` runs a function on one connection inside ``BEGIN`` …
 ``ROLLBACK``: in WAL mode every query in it sees the same committed state, and a writer
 is never blocked by it.
 

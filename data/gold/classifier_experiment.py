@@ -117,8 +117,7 @@ def main():
     round5, earlier = rounds[4], sum(rounds[:4], [])
     print(f"round 5, trained on rounds 1-4: {micro(labels(round5), fit_predict(earlier, round5, **chosen)):.3f} "
           f"(patterns alone {micro(labels(round5), patterns(round5)):.3f})")
-    off = [prepare(json.loads(line)) for name in ("offtopic_en", "offtopic_es")
-           for line in open(os.path.join(REPO, "tests", "fixtures", f"{name}.jsonl"), encoding="utf-8")]
+    off = sum((read(os.path.join(REPO, "tests", "fixtures", f"{name}.jsonl")) for name in ("offtopic_en", "offtopic_es")), [])
     for threshold in (chosen["threshold"], 0.8, 0.9):
         config = dict(chosen, threshold=threshold)
         framed = int((fit_predict(train, off, **config).sum(1) > 0).sum())

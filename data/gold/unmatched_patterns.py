@@ -31,10 +31,7 @@ def main():
                 used.update(hit.pattern for hit in match_sentence(row["text"], row["language"], codebook).hits)
     patterns = set()
     for language, matcher in codebook.matchers.items():
-        candidates = [p for group in matcher.by_stem.values() for p in group]
-        candidates += [p for group in matcher.by_exact.values() for p in group]
-        candidates += [p for group in matcher.by_prefix.values() for _, p in group]
-        for pattern in candidates:
+        for pattern in matcher.patterns:
             kind, rule = pattern.payload
             if kind == "frame":
                 patterns.add((rule.frame, language, pattern.source))

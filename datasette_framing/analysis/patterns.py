@@ -124,9 +124,10 @@ class Matcher:
     CACHE_SIZE = 100_000  # words whose candidate patterns are remembered
 
     def __init__(self, patterns):
+        self.patterns = list(patterns)
         self.by_stem, self.by_exact, self.by_prefix = {}, {}, {}
         self._cache = {}
-        for pattern in patterns:
+        for pattern in self.patterns:
             for kind, value in pattern.slots[0].alternatives:
                 if kind == "stem":
                     self.by_stem.setdefault(value, []).append(pattern)
