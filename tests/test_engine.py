@@ -442,9 +442,9 @@ def test_gold_set_is_complete_and_codebook_shaped():
     assert all((r["half"] == "dev") == (int(r["id"].rsplit("-", 1)[1]) % 2 == 1) for r in rows)
 
 
-@pytest.mark.parametrize("round_", ["round2", "round3", "round4", "round5", "round6"])
+@pytest.mark.parametrize("round_", ["round2", "round3", "round4", "round5", "round6", "round7"])
 def test_fresh_held_out_round_is_complete(round_):
-    """Rounds 2-6 (data/gold/roundN): 400 sentences each, written after the codebook they first
+    """Rounds 2-7 (data/gold/roundN): 400 sentences each, written after the codebook they first
     measured, by new writers, coded twice and adjudicated; not repeating an earlier round."""
     rows = [json.loads(line) for line in (GOLD / round_ / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
     slugs = set(load_codebook().slugs)
@@ -471,28 +471,27 @@ def test_fresh_held_out_round_is_complete(round_):
 
 
 def test_evaluate_on_the_held_out_gold_set(run_cli):
-    """Regression floors just under the figures the README reports for the fresh held-out round 6
-    (2026-11-25, first measurement on its 396 held-out sentences: micro-F1 0.817; en 0.830,
-    es 0.801; terrorist_designation 0.887, military_action 0.863, cooperation 0.850, sovereignty
-    0.814). The issue's targets (0.90 overall, 0.85 per language, 0.90 for four frames) are not met."""
-    result = run_cli("evaluate", GOLD / "round6" / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.81",
-                     "--min-language-f1", "0.79", "--min-frame-f1", "terrorist_designation=0.88",
-                     "--min-frame-f1", "cooperation=0.84", "--min-frame-f1", "military_action=0.85",
-                     "--min-frame-f1", "sovereignty=0.80")
+    """Regression floors just under the figures the README reports for the fresh held-out round 7
+    (2026-11-25, 399 held-out sentences: first measurement 0.808; with the codebook after rounds 5
+    and 6 were read, micro-F1 0.809; en 0.827, es 0.791; terrorist_designation 0.894,
+    military_action 0.868, cooperation 0.900, sovereignty 0.837). The issue's targets (0.90
+    overall, 0.85 per language, 0.90 for four frames) are not met."""
+    result = run_cli("evaluate", GOLD / "round7" / "gold.jsonl", "--subset", "half=heldout", "--min-micro-f1", "0.80",
+                     "--min-language-f1", "0.78", "--min-frame-f1", "terrorist_designation=0.88",
+                     "--min-frame-f1", "cooperation=0.88", "--min-frame-f1", "military_action=0.85",
+                     "--min-frame-f1", "sovereignty=0.82")
     assert result.exit_code == 0, result.output
-    assert "== es: 196 sentences" in result.output and "== en: 200 sentences" in result.output
+    assert "== es: 199 sentences" in result.output and "== en: 200 sentences" in result.output
     # The figures the methodology page shows are the held-out ones, for the shipped codebook.
     saved = json.loads((pathlib.Path(__file__).parent.parent / "datasette_framing" / "validation.json").read_text())
-    assert saved["subset"] == "half=heldout" and saved["sentences"] == 396
-    assert saved["gold"].endswith("round6/gold.jsonl")
+    assert saved["subset"] == "half=heldout" and saved["sentences"] == 399
+    assert saved["gold"].endswith("round7/gold.jsonl")
     assert saved["codebook_sha256"] == load_codebook().sha256
-    # Rounds 1-4 are development data: the codebook was written from their errors.
+    # Rounds 1-6 are development data: the codebook was written from their errors.
     for gold, floor in (("gold.jsonl", "0.92"), ("round2/gold.jsonl", "0.92"), ("round3/gold.jsonl", "0.84"),
-                        ("round4/gold.jsonl", "0.84")):
+                        ("round4/gold.jsonl", "0.84"), ("round5/gold.jsonl", "0.85"), ("round6/gold.jsonl", "0.82")):
         result = run_cli("evaluate", GOLD / gold, "--min-micro-f1", floor)
         assert result.exit_code == 0, result.output
-    # Round 5's errors have not been read (first measurement 0.853, now 0.856).
-    assert run_cli("evaluate", GOLD / "round5" / "gold.jsonl", "--min-micro-f1", "0.85").exit_code == 0
 
 
 def test_evaluate_saves_before_a_closed_pipe(tmp_path):
@@ -580,6 +579,23 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
      {"economy_trade"}, {"military_action"}),
     ("es", "El informe no tiene nada que ver con la migración; trata de los vuelos de espionaje de la CIA.",
      {"migration_border"}, {"military_action"}),
+    # a label or designation that is "no licence to invade": sovereignty (rounds 5 and 6)
+    ("en", "Mexican officials insist the cartel label is no invitation to intervene, whatever Washington says.",
+     set(), {"sovereignty", "terrorist_designation"}),
+    ("es", "La designación no puede ser la excusa para entrar, advirtió la presidenta.", set(), {"sovereignty"}),
+    ("en", "Critics call the amnesty an invitation to cross the border illegally.", {"sovereignty"}, set()),
+    ("en", "The drone flights were made with the Mexican government's agreement, officials said.", set(), {"sovereignty"}),
+    ("es", "Tropas extranjeras: esa es la línea roja del gobierno.", set(), {"sovereignty"}),
+    ("es", "Colaborar, sí; someterse, nunca, repitió la cancillería.", set(), {"sovereignty"}),
+    ("en", "Senators asked whether the new listing changes the rules of engagement for U.S. forces.", set(),
+     {"military_action"}),
+    ("es", "Analistas no descartan operaciones cinéticas de Estados Unidos contra laboratorios.", set(), {"military_action"}),
+    ("es", "Aseguradoras temen que el sello de terrorismo encarezca las pólizas en el norte.", set(),
+     {"terrorist_designation"}),
+    # generic "agree", "deal" and "share" that are not governments working together
+    ("en", "Mexico's security chief says his country can deal with its own cartels without Washington.", {"cooperation"},
+     set()),
+    ("en", "The video of the U.S. senator in Mexico City was shared widely online.", {"cooperation"}, set()),
     # an invasion needs a country, a force or a territory to be military
     ("en", "An invasion of water lilies has choked the lake, fishermen say.", {"military_action"}, set()),
     ("en", "Trump has not ruled out an invasion of Mexico to go after the cartels.", set(), {"military_action"}),
