@@ -596,6 +596,7 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
     ("en", "Mexico's security chief says his country can deal with its own cartels without Washington.", {"cooperation"},
      set()),
     ("en", "The video of the U.S. senator in Mexico City was shared widely online.", {"cooperation"}, set()),
+    ("en", "Officials in Washington and Mexico City traced the rifles to an arms deal in Sonora.", {"cooperation"}, set()),
     # an invasion needs a country, a force or a territory to be military
     ("en", "An invasion of water lilies has choked the lake, fishermen say.", {"military_action"}, set()),
     ("en", "Trump has not ruled out an invasion of Mexico to go after the cartels.", set(), {"military_action"}),
