@@ -537,9 +537,63 @@ def test_phrase_alternatives_written_with_a_pipe_are_refused(pattern):
     meant alternative phrases and silently matched almost nothing."""
     with pytest.raises(CodebookError) as e:
         compile_codebook({"frames": [{"slug": "x", "patterns": {"es": [pattern]}}]})
-    assert "write alternative phrases as separate patterns" in str(e.value) and pattern in str(e.value)
+    assert "write alternative phrases in a group, '(fiscal general|fiscales)'" in str(e.value) and pattern in str(e.value)
     # The same alternatives within one place stay valid.
     compile_codebook({"frames": [{"slug": "x", "patterns": {"es": ["fiscal general|federal", "sin juicio|pruebas"]}}]})
+
+
+def test_a_group_of_phrases_stands_for_one_pattern_per_phrase():
+    """'(a b|c) d' is what 'a b|c d' was mistaken for: the phrase 'a b d' or the phrase 'c d'."""
+    codebook = compile_codebook({"frames": [{"slug": "x", "patterns": {
+        "es": ["(fiscal general|fiscales) renunci*"],
+        "en": ["(united states|u s)? drone strike*", "(real estate|arms) deal|deals"]}}]})
+    cases = [("es", "Dijo que la fiscal general renunció ayer.", "fiscal general renunció"),
+             ("es", "Los fiscales renunciaron en bloque.", "fiscales renunciaron"),
+             ("en", "A U.S. drone strike hit the lab.", "U.S. drone strike"),
+             ("en", "The drone strikes went on.", "drone strikes"),
+             ("en", "They closed real estate deals.", "real estate deals"),
+             ("en", "An arms deal in Sonora.", "arms deal")]
+    for language, text, term in cases:
+        assert [hit.term for hit in match_sentence(text, language, codebook).hits] == [term], text
+    # Neither phrase is matched by half of the other one.
+    for language, text in (("es", "La fiscal general dijo que no renunciará."), ("en", "It was a real deal."),
+                           ("en", "The estate deals closed."), ("es", "El general renunció.")):
+        assert match_sentence(text, language, codebook).hits == [], text
+    # A hit names the phrase that matched, not the group.
+    hit, = match_sentence("Los fiscales renunciaron.", "es", codebook).hits
+    assert hit.pattern == "fiscales renunci*"
+
+
+def test_a_group_in_a_codebook_file_of_ones_own(tmp_path, run_cli):
+    """A journalist's YAML, written unquoted: a leading bracket is plain YAML, not a mapping."""
+    codebook = tmp_path / "deals.yml"
+    codebook.write_text("frames:\n  - slug: deals\n    patterns:\n      en:\n"
+                        "        - (real estate|arms) deal|deals\n", encoding="utf-8")
+    result = run_cli("tag", "-", "--codebook", codebook, "--language", "en",
+                     input="Two arms deals and a real estate deal.\nA real deal.\n")
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.output.splitlines()]
+    assert [hit["term"] for hit in first["hits"]] == ["arms deals", "real estate deal"]
+    assert second["frames"] == []
+    codebook.write_text(codebook.read_text().replace("deal|deals", "deal|deals)"), encoding="utf-8")
+    result = run_cli("tag", "-", "--codebook", codebook, input="A deal.\n")
+    assert result.exit_code == 1
+    assert "deals.yml: frames.deals.patterns.en[0]: pattern '(real estate|arms) deal|deals)' closes a ')'" in result.output
+
+
+@pytest.mark.parametrize("pattern,message", [
+    ("(fiscal general|fiscales", "opens a '(' it never closes"),
+    ("fiscal general|fiscales)", "closes a ')' it never opened"),
+    ("((fiscal general)|fiscales)", "puts a group inside a group"),
+    ("el(fiscal general|fiscales)", "must stand apart, with a space on each side"),
+    ("(fiscal general||fiscales)", "empty phrase in the group"),
+    ("(a|b) (c|d) (e|f) (g|h) (i|j) (k|l) (m|n)", "stands for more than 64 patterns"),
+])
+def test_a_mistaken_group_is_refused_with_its_place(pattern, message):
+    data = {"frames": [{"slug": "x", "patterns": {"es": ["soberan*", pattern]}}]}
+    with pytest.raises(CodebookError) as e:
+        compile_codebook(data, "mine.yml")
+    assert str(e.value).startswith("mine.yml: frames.x.patterns.es[1]: ") and message in str(e.value)
 
 
 # Passing mentions (CODEBOOK.md, "Unit and rule of thumb"): sentences written for these tests.

@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from .patterns import Matcher, PatternError, compile_pattern
+from .patterns import Matcher, PatternError, compile_pattern, expand_phrases
 from .text import fold
 
 DEFAULT_CODEBOOK = os.path.join(os.path.dirname(os.path.dirname(__file__)), "codebooks", "us_mx_sovereignty.yml")
@@ -154,14 +154,15 @@ def compile_codebook(data, path="<codebook>", sha256=None):
             for source in expanded:
                 if (lang, source) not in cues:
                     cues[lang, source] = []
-                    patterns[lang].append(_compile(source, lang, ("context", cues[lang, source]), where))
+                    add_patterns(source, lang, ("context", cues[lang, source]), where)
                 if gid not in cues[lang, source]:
                     cues[lang, source].append(gid)
         return group_ids[key]
 
-    def _compile(source, lang, payload, where):
+    def add_patterns(source, lang, payload, where):
+        """Compile a source into the language's patterns: one per phrase of its (...) groups."""
         try:
-            return compile_pattern(source, lang, payload)
+            patterns[lang].extend(compile_pattern(one, lang, payload) for one in expand_phrases(source))
         except PatternError as e:
             fail(where, str(e))
 
@@ -198,9 +199,9 @@ def compile_codebook(data, path="<codebook>", sha256=None):
                 else:
                     fail(pwhere, "expected a pattern string or a mapping with 'match'")
                 for expanded in expand([source], pwhere):
-                    patterns[lang].append(_compile(expanded, lang, ("frame", rule), pwhere))
+                    add_patterns(expanded, lang, ("frame", rule), pwhere)
             for j, source in enumerate(expand((entry.get("exclude") or {}).get(lang), f"frames.{slug}.exclude.{lang}")):
-                patterns[lang].append(_compile(source, lang, ("exclude", slug), f"frames.{slug}.exclude.{lang}[{j}]"))
+                add_patterns(source, lang, ("exclude", slug), f"frames.{slug}.exclude.{lang}[{j}]")
 
     stance = data.get("stance") or {}
     stance_frame = stance.get("frame")
@@ -210,7 +211,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
         for lang in languages:
             lang_of[0] = lang
             for j, source in enumerate(expand((stance.get(side) or {}).get(lang), f"stance.{side}.{lang}")):
-                patterns[lang].append(_compile(source, lang, ("stance", side), f"stance.{side}.{lang}[{j}]"))
+                add_patterns(source, lang, ("stance", side), f"stance.{side}.{lang}[{j}]")
 
     actors = []
     for i, actor in enumerate(data.get("actors") or []):
@@ -223,7 +224,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
         for lang in languages:
             lang_of[0] = lang
             for source in actor["aliases"]:
-                patterns[lang].append(_compile(source, lang, ("actor", record["id"]), where))
+                add_patterns(source, lang, ("actor", record["id"]), where)
 
     passing = data.get("passing") or {}
     if not isinstance(passing, dict) or set(passing) - {"lists", "off_topic"}:
@@ -231,7 +232,7 @@ def compile_codebook(data, path="<codebook>", sha256=None):
     for lang in languages:
         lang_of[0] = lang
         for j, source in enumerate(expand((passing.get("off_topic") or {}).get(lang), f"passing.off_topic.{lang}")):
-            patterns[lang].append(_compile(source, lang, ("off_topic", None), f"passing.off_topic.{lang}[{j}]"))
+            add_patterns(source, lang, ("off_topic", None), f"passing.off_topic.{lang}[{j}]")
     lists = None
     if passing.get("lists"):
         spec = passing["lists"]

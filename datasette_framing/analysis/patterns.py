@@ -8,7 +8,10 @@ ignored:
 - ``word*``     any word starting with ``word`` (``designat*``: designate, designated,
                 designation; but not design);
 - ``=word``     exactly this word, no stemming (``=fto``);
-- ``a|b|c*``    any of these alternatives in one place;
+- ``a|b|c*``    any of these alternatives in one place (single words);
+- ``(a b|c)``   any of these phrases: the pattern stands for one pattern per phrase
+                (``(real estate|arms) deal``: "real estate deal", "arms deal"); a ``?``
+                after the bracket makes the phrase optional;
 - ``word?``     an optional word;
 - ``...``       up to four other words in between.
 
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from .text import fold, stem, TOKEN
 
 GAP = 4
+MAX_PHRASES = 64  # patterns one source may stand for through its (...) groups
 
 
 class PatternError(ValueError):
@@ -39,6 +43,44 @@ class Pattern:
     slots: tuple
     payload: object = None  # whatever the caller attaches (frame, role...)
     gapped: bool = False  # has a ``...`` gap: the words it skips are not part of the match
+
+
+def expand_phrases(source):
+    """The patterns a source stands for: one per choice of phrase in each ``(...)`` group.
+
+    ``(a b|c)? d`` gives "a b d", "c d" and "d".  A group stands as whole words (a space or
+    the pattern's edge on both sides) and holds no other group."""
+    if "(" not in source and ")" not in source:
+        return [source]
+    out, pos = [""], 0
+    while True:
+        start, close = source.find("(", pos), source.find(")", pos)
+        if close != -1 and (start == -1 or close < start):
+            raise PatternError(f"pattern {source!r} closes a ')' it never opened")
+        if start == -1:
+            out = [done + source[pos:] for done in out]
+            break
+        end = source.find(")", start + 1)
+        if end == -1:
+            raise PatternError(f"pattern {source!r} opens a '(' it never closes")
+        inner = source[start + 1:end]
+        if "(" in inner:
+            raise PatternError(f"pattern {source!r} puts a group inside a group")
+        optional = source[end + 1:end + 2] == "?"
+        after = end + 1 + optional
+        if (start > 0 and not source[start - 1].isspace()) or (after < len(source) and not source[after].isspace()):
+            raise PatternError(f"the group {source[start:after]!r} in pattern {source!r} must stand apart, "
+                               "with a space on each side")
+        phrases = [" ".join(phrase.split()) for phrase in inner.split("|")]
+        if not all(phrases):
+            raise PatternError(f"empty phrase in the group {source[start:after]!r} of pattern {source!r}")
+        if optional:
+            phrases.append("")
+        out = [done + source[pos:start] + phrase for done in out for phrase in phrases]
+        if len(out) > MAX_PHRASES:
+            raise PatternError(f"pattern {source!r} stands for more than {MAX_PHRASES} patterns; split it")
+        pos = after
+    return [" ".join(pattern.split()) for pattern in out]
 
 
 def compile_pattern(source, language, payload=None):
@@ -94,7 +136,8 @@ def _check_phrase_alternatives(source, slots):
         if len(slot.alternatives) > 1 and words & seen:
             raise PatternError(
                 f"pattern {source!r} repeats {sorted(words & seen)[0]!r} among the alternatives of a later word: "
-                "'|' alternates single words in one place; write alternative phrases as separate patterns")
+                "'|' alternates single words in one place; write alternative phrases in a group, "
+                "'(fiscal general|fiscales)', or as separate patterns")
         seen |= words
 
 
