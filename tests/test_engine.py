@@ -269,6 +269,28 @@ def test_parallel_matches_serial(tmp_path, fixtures, run_cli, monkeypatch, sizes
     assert len(analysis_rows(paths[1], "sentences")) > 500
 
 
+def _priority_after_worker_setup(codebook_path):
+    import os
+    from datasette_framing import analyze
+
+    analyze._init_worker(codebook_path, None)
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_workers_run_below_the_writer():
+    """The analysing processes yield to the one that writes (the run would otherwise end with
+    the writer alone on a backlog while a core idles); the writer itself keeps its priority."""
+    import multiprocessing
+    import os
+    from datasette_framing import analyze
+
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        worker = pool.apply(_priority_after_worker_setup, (load_codebook().path,))
+    assert worker == min(19, mine + analyze.WORKER_NICENESS) and analyze.WORKER_NICENESS > 0
+    assert os.getpriority(os.PRIO_PROCESS, 0) == mine
+
+
 def test_failed_analysis_writes_nothing(analysed, tmp_path, run_cli, snapshot):
     before = snapshot(analysed)
     bad = tmp_path / "bad.yml"
