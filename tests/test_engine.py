@@ -273,7 +273,7 @@ def _priority_after_worker_setup(codebook_path):
     import os
     from datasette_framing import analyze
 
-    analyze._init_worker(codebook_path, None)
+    analyze._init_worker(codebook_path)
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
